@@ -1,0 +1,3 @@
+module github.com/lmibench/lmibench
+
+go 1.26.8
