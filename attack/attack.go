@@ -1,0 +1,258 @@
+package attack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+
+	"github.com/lmibench/lmibench/stages"
+)
+
+// Defaults, as in the original k6 script. A zero MaxInflight or Timeout in a
+// Config takes its default; a zero Think or GracefulStop means none.
+const (
+	DefaultThink        = 100 * time.Millisecond
+	DefaultMaxInflight  = 1000
+	DefaultTimeout      = 30 * time.Second
+	DefaultGracefulStop = 30 * time.Second
+	// recordBuffer decouples the per-endpoint readers from the consumer,
+	// which must never make vegeta's workers wait to hand over a result.
+	recordBuffer = 8192
+)
+
+// Endpoint is one benchmarked URL, with the query of the workload already set.
+type Endpoint struct {
+	Name string
+	URL  string
+}
+
+// Config is one run of a profile against endpoints.
+type Config struct {
+	Scenario  string
+	Endpoints []Endpoint
+	Profile   *stages.Profile
+	Model     Model
+	// Think is each virtual user's pause after a response (VUs model).
+	Think time.Duration
+	// MaxInflight caps the open model's requests in flight per endpoint.
+	MaxInflight int
+	// Timeout bounds one request.
+	Timeout time.Duration
+	// GracefulStop is how long in-flight requests may finish after the
+	// profile ends or Stop is called, before they are cut short.
+	GracefulStop time.Duration
+}
+
+// Attack is a running load test. Start it, read its records until the
+// channel closes, and call Stop or Kill to end it early.
+type Attack struct {
+	cfg     Config
+	start   time.Time
+	stop    chan struct{}
+	stopped sync.Once
+	kill    context.CancelCauseFunc
+	killCtx context.Context
+	killed  atomic.Bool
+	dropped atomic.Uint64
+}
+
+// errKilled is the cause given to requests cut short at the hard stop.
+var errKilled = errors.New(ErrStopped)
+
+// New checks cfg, fills in defaults and prepares an attack.
+func New(cfg Config) (*Attack, error) {
+	if cfg.Profile == nil || len(cfg.Endpoints) == 0 {
+		return nil, errors.New("attack: a profile and at least one endpoint are needed")
+	}
+	if cfg.Model == "" {
+		cfg.Model = VUs
+	}
+	if cfg.Model != VUs && cfg.Model != Rate {
+		return nil, fmt.Errorf("attack: unknown load model %q", cfg.Model)
+	}
+	if cfg.MaxInflight <= 0 {
+		cfg.MaxInflight = DefaultMaxInflight
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.GracefulStop < 0 {
+		cfg.GracefulStop = 0
+	}
+	a := &Attack{cfg: cfg, stop: make(chan struct{})}
+	a.killCtx, a.kill = context.WithCancelCause(context.Background())
+	return a, nil
+}
+
+// Stop stops sending new requests; those in flight get the graceful stop.
+// It reports whether this call did it.
+func (a *Attack) Stop() bool {
+	did := false
+	a.stopped.Do(func() { close(a.stop); did = true })
+	return did
+}
+
+// Kill stops at once: requests in flight end with ErrStopped.
+func (a *Attack) Kill() bool {
+	a.Stop()
+	if a.killed.Swap(true) {
+		return false
+	}
+	a.kill(errKilled)
+	return true
+}
+
+// Start returns the run's clock start and begins the attack. The channel
+// gets one Record per request and closes when every endpoint is done, at
+// most the profile's length plus the graceful stop after Start.
+func (a *Attack) Start() <-chan Record {
+	out := make(chan Record, recordBuffer)
+	a.start = time.Now()
+	var wg sync.WaitGroup
+	for _, ep := range a.cfg.Endpoints {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			a.runEndpoint(ep, out)
+		}()
+	}
+	go a.watchdog()
+	go func() {
+		wg.Wait()
+		a.Kill() // releases the watchdog
+		close(out)
+	}()
+	return out
+}
+
+// StartTime is the run's clock start, valid once Start was called.
+func (a *Attack) StartTime() time.Time { return a.start }
+
+// Dropped is the number of open-model requests that were not sent because
+// --max-inflight were in flight. Each is also a Record with ErrDropped.
+func (a *Attack) Dropped() uint64 { return a.dropped.Load() }
+
+// watchdog cuts in-flight requests short once the graceful stop after the
+// profile's end (or after Stop) has run out, so a run never overruns.
+func (a *Attack) watchdog() {
+	end := time.NewTimer(a.cfg.Profile.Total())
+	defer end.Stop()
+	select {
+	case <-end.C:
+	case <-a.stop:
+	case <-a.killCtx.Done():
+		return
+	}
+	grace := time.NewTimer(a.cfg.GracefulStop)
+	defer grace.Stop()
+	select {
+	case <-grace.C:
+		a.Kill()
+	case <-a.killCtx.Done():
+	}
+}
+
+// pacer is a vegeta.Pacer that also hears about each finished request.
+type pacer interface {
+	vegeta.Pacer
+	done()
+}
+
+func (a *Attack) runEndpoint(ep Endpoint, out chan<- Record) {
+	c := a.cfg
+	var p pacer
+	var workers uint64
+	switch c.Model {
+	case VUs:
+		p = newVUPacer(c.Profile, a.start, a.stop, c.Think)
+		workers = uint64(c.Profile.MaxTarget())
+	case Rate:
+		p = newRatePacer(c.Profile, a.start, a.stop, c.MaxInflight, func(due time.Duration) {
+			a.dropped.Add(1)
+			out <- a.record(ep.Name, Record{Timestamp: a.start.Add(due), Error: ErrDropped})
+		})
+		workers = uint64(c.MaxInflight)
+	}
+	atk := vegeta.NewAttacker(
+		vegeta.Client(a.httpClient(int(workers))),
+		vegeta.Workers(min(workers, 16)),
+		vegeta.MaxWorkers(max(workers, 1)),
+	)
+	go func() {
+		// vegeta's own loop only looks at its stop channel between hits.
+		select {
+		case <-a.stop:
+		case <-a.killCtx.Done():
+		}
+		atk.Stop()
+	}()
+	tr := vegeta.NewStaticTargeter(vegeta.Target{Method: http.MethodGet, URL: ep.URL})
+	for res := range atk.Attack(tr, p, 0, ep.Name) {
+		p.done()
+		out <- a.record(ep.Name, fromResult(res))
+	}
+}
+
+// record fills in what every row shares: scenario, endpoint and the
+// profile's stage and target at send time.
+func (a *Attack) record(endpoint string, r Record) Record {
+	r.Scenario = a.cfg.Scenario
+	r.Endpoint = endpoint
+	r.Elapsed = r.Timestamp.Sub(a.start)
+	r.Stage = a.cfg.Profile.Index(r.Elapsed)
+	if a.cfg.Model == VUs {
+		r.Target = float64(a.cfg.Profile.VUs(r.Elapsed))
+	} else {
+		r.Target = a.cfg.Profile.Target(r.Elapsed)
+	}
+	return r
+}
+
+// fromResult turns vegeta's result into a Record. vegeta writes the status
+// line into Error for non-2xx/3xx answers; here the status column holds
+// that, and error is kept for requests that got no complete answer.
+func fromResult(res *vegeta.Result) Record {
+	r := Record{
+		Timestamp: res.Timestamp,
+		Status:    int(res.Code),
+		Latency:   res.Latency,
+		BytesIn:   res.BytesIn,
+		BytesOut:  res.BytesOut,
+		Error:     res.Error,
+	}
+	switch {
+	case r.Status != 0:
+		r.Error = ""
+		r.Fn, r.HasFn = parseFn(res.Body)
+	case strings.HasSuffix(r.Error, ErrStopped):
+		r.Error = ErrStopped // drop the client's "Get <url>: " prefix
+	}
+	return r
+}
+
+// httpClient builds one endpoint's client: its own connection pool, the
+// per-request timeout, and requests that end when the attack is killed.
+func (a *Attack) httpClient(conns int) *http.Client {
+	dialer := &net.Dialer{Timeout: a.cfg.Timeout, KeepAlive: 30 * time.Second}
+	tr := &http.Transport{
+		Proxy:               http.ProxyFromEnvironment,
+		DialContext:         dialer.DialContext,
+		MaxIdleConnsPerHost: max(conns, 2),
+		IdleConnTimeout:     90 * time.Second,
+		TLSHandshakeTimeout: 10 * time.Second,
+		ForceAttemptHTTP2:   true,
+	}
+	return &http.Client{
+		Timeout:       a.cfg.Timeout,
+		Transport:     &killableTransport{base: tr, kill: a.killCtx},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+}

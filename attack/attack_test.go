@@ -1,0 +1,291 @@
+package attack
+
+import (
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/lmibench/lmibench/function"
+	"github.com/lmibench/lmibench/stages"
+)
+
+// counter is a loopback server that counts requests and the peak in flight.
+type counter struct {
+	requests atomic.Int64
+	inflight atomic.Int64
+	peak     atomic.Int64
+}
+
+func (c *counter) wrap(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c.requests.Add(1)
+		n := c.inflight.Add(1)
+		defer c.inflight.Add(-1)
+		for p := c.peak.Load(); n > p && !c.peak.CompareAndSwap(p, n); p = c.peak.Load() {
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+func collect(t *testing.T, a *Attack) []Record {
+	t.Helper()
+	var out []Record
+	for r := range a.Start() {
+		out = append(out, r)
+	}
+	return out
+}
+
+func newAttack(t *testing.T, cfg Config) *Attack {
+	t.Helper()
+	a, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func TestVUsAgainstTheFunction(t *testing.T) {
+	var c counter
+	srv := httptest.NewServer(c.wrap(function.New()))
+	defer srv.Close()
+	prof := profile(t, true, stages.Stage{Duration: 500 * time.Millisecond, Target: 4},
+		stages.Stage{Duration: time.Second, Target: 4}, stages.Stage{Duration: 500 * time.Millisecond, Target: 8})
+	a := newAttack(t, Config{
+		Scenario: "fast-io", Profile: prof, Model: VUs, Think: 10 * time.Millisecond, GracefulStop: time.Second,
+		Endpoints: []Endpoint{{Name: "lmi", URL: srv.URL + "/?delay_ms=20"}},
+	})
+	recs := collect(t, a)
+
+	if got, want := int64(len(recs)), c.requests.Load(); got != want || got == 0 {
+		t.Fatalf("rows = %d; want the %d requests the server counted", got, want)
+	}
+	if p := c.peak.Load(); p > 8 || p < 4 {
+		t.Errorf("peak in flight at the server = %d; want between 4 (hold) and 8 (max VUs)", p)
+	}
+	envs := map[string]bool{}
+	for _, r := range recs {
+		if r.Status != 200 || r.Error != "" || !r.HasFn || r.Endpoint != "lmi" || r.Scenario != "fast-io" {
+			t.Fatalf("record %+v; want a 200 from the function on lmi", r)
+		}
+		if r.Fn.Inflight > int64(r.Target) {
+			t.Errorf("function saw %d in flight at target %v", r.Fn.Inflight, r.Target)
+		}
+		if r.Stage != prof.Index(r.Elapsed) || r.Latency < 20*time.Millisecond {
+			t.Errorf("record %+v: stage or latency off", r)
+		}
+		envs[r.Fn.EnvID] = true
+	}
+	if len(envs) != 1 {
+		t.Errorf("env_ids = %v; want the one of the server", envs)
+	}
+}
+
+func TestEndpointsDoNotThrottleEachOther(t *testing.T) {
+	var fast, slow counter
+	fs := httptest.NewServer(fast.wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {})))
+	defer fs.Close()
+	ss := httptest.NewServer(slow.wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { time.Sleep(400 * time.Millisecond) })))
+	defer ss.Close()
+	prof := profile(t, true, stages.Stage{Duration: time.Nanosecond, Target: 2}, stages.Stage{Duration: time.Second, Target: 2})
+	a := newAttack(t, Config{Profile: prof, Think: 10 * time.Millisecond, GracefulStop: time.Second,
+		Endpoints: []Endpoint{{"fast", fs.URL}, {"slow", ss.URL}}})
+	recs := collect(t, a)
+	per := map[string]int{}
+	for _, r := range recs {
+		per[r.Endpoint]++
+	}
+	// 2 VUs for 1s: fast gets ~2 × 1s/10ms = 200, slow ~2 × 1s/410ms = 6.
+	if per["fast"] < 100 || per["slow"] > 8 {
+		t.Fatalf("requests per endpoint = %v; want fast >= 100 while slow <= 8", per)
+	}
+	if int64(per["fast"]) != fast.requests.Load() || int64(per["slow"]) != slow.requests.Load() {
+		t.Fatalf("rows %v; servers counted fast %d, slow %d", per, fast.requests.Load(), slow.requests.Load())
+	}
+}
+
+func TestRateSendsItsSchedule(t *testing.T) {
+	var c counter
+	srv := httptest.NewServer(c.wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {})))
+	defer srv.Close()
+	// 0→400 req/s over 1s (200) then 400 for 1s (400): 600 requests.
+	prof := profile(t, false, stages.Stage{Duration: time.Second, Target: 400}, stages.Stage{Duration: time.Second, Target: 400})
+	a := newAttack(t, Config{Profile: prof, Model: Rate, GracefulStop: time.Second, Endpoints: []Endpoint{{"x", srv.URL}}})
+	recs := collect(t, a)
+	if n := c.requests.Load(); n < 594 || n > 600 || int64(len(recs)) != n {
+		t.Fatalf("server counted %d, rows %d; want 600 within 1%%", n, len(recs))
+	}
+}
+
+func TestFaultsAreRows(t *testing.T) {
+	hang := make(chan struct{})
+	defer close(hang)
+	var c counter
+	mux := http.NewServeMux()
+	mux.HandleFunc("/hang", func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-hang:
+		case <-r.Context().Done():
+		}
+	})
+	mux.HandleFunc("/reset", func(w http.ResponseWriter, r *http.Request) {
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err == nil {
+			conn.(*net.TCPConn).SetLinger(0)
+			conn.Close()
+		}
+	})
+	mux.HandleFunc("/500", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "boom", 500) })
+	srv := httptest.NewServer(c.wrap(mux))
+	defer srv.Close()
+
+	closed, _ := net.Listen("tcp", "127.0.0.1:0")
+	refused := "http://" + closed.Addr().String() + "/"
+	closed.Close()
+
+	prof := profile(t, true, stages.Stage{Duration: time.Nanosecond, Target: 2}, stages.Stage{Duration: 600 * time.Millisecond, Target: 2})
+	a := newAttack(t, Config{Profile: prof, Think: 20 * time.Millisecond, GracefulStop: 300 * time.Millisecond,
+		Endpoints: []Endpoint{{"hang", srv.URL + "/hang"}, {"reset", srv.URL + "/reset"}, {"500", srv.URL + "/500"}, {"refused", refused}}})
+	began := time.Now()
+	recs := collect(t, a)
+	if took := time.Since(began); took > 3*time.Second {
+		t.Fatalf("run took %v; want about 600ms + 300ms graceful stop", took)
+	}
+	kinds := map[string]map[string]int{}
+	reached := 0
+	for _, r := range recs {
+		k := ErrorKind(r.Error)
+		if r.Status != 0 {
+			k = http.StatusText(r.Status)
+		}
+		if kinds[r.Endpoint] == nil {
+			kinds[r.Endpoint] = map[string]int{}
+		}
+		kinds[r.Endpoint][k]++
+		if r.Endpoint != "refused" {
+			reached++
+		}
+	}
+	if int64(reached) != c.requests.Load() {
+		t.Errorf("rows of reachable endpoints = %d; server counted %d", reached, c.requests.Load())
+	}
+	if got := kinds["hang"]; got["stopped (graceful stop ended)"] != 2 || len(got) != 1 {
+		t.Errorf("hang rows by kind = %v; want its 2 users stopped at the graceful stop", got)
+	}
+	if got := kinds["500"]; got["Internal Server Error"] == 0 || len(got) != 1 {
+		t.Errorf("500 rows by kind = %v; want only status 500", got)
+	}
+	if got := kinds["refused"]; got["connection refused"] == 0 || len(got) != 1 {
+		t.Errorf("refused rows by kind = %v; want only connection refused", got)
+	}
+	for k := range kinds["reset"] {
+		if k != "connection reset" && k != "connection closed (EOF)" {
+			t.Errorf("reset rows by kind = %v; want reset or EOF", kinds["reset"])
+		}
+	}
+}
+
+func TestTimeoutIsARow(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }))
+	defer srv.Close()
+	prof := profile(t, true, stages.Stage{Duration: time.Nanosecond, Target: 1}, stages.Stage{Duration: 250 * time.Millisecond, Target: 1})
+	a := newAttack(t, Config{Profile: prof, Think: 0, Timeout: 100 * time.Millisecond, Endpoints: []Endpoint{{"x", srv.URL}}})
+	recs := collect(t, a)
+	if len(recs) < 2 {
+		t.Fatalf("rows = %d; want one per 100ms timeout", len(recs))
+	}
+	for _, r := range recs[:2] {
+		if ErrorKind(r.Error) != "timeout" || r.Latency < 100*time.Millisecond || r.Latency > time.Second {
+			t.Fatalf("record %+v; want a timeout after about 100ms", r)
+		}
+	}
+}
+
+func TestStopKeepsEveryRow(t *testing.T) {
+	var c counter
+	srv := httptest.NewServer(c.wrap(function.New()))
+	defer srv.Close()
+	prof := profile(t, true, stages.Stage{Duration: time.Nanosecond, Target: 8}, stages.Stage{Duration: time.Hour, Target: 8})
+	a := newAttack(t, Config{Profile: prof, Think: 0, GracefulStop: 5 * time.Second,
+		Endpoints: []Endpoint{{"x", srv.URL + "/?delay_ms=50"}}})
+	time.AfterFunc(400*time.Millisecond, func() {
+		if !a.Stop() || a.Stop() {
+			t.Error("Stop() twice = first true then false; want exactly that")
+		}
+	})
+	began := time.Now()
+	recs := collect(t, a)
+	if took := time.Since(began); took > 2*time.Second {
+		t.Fatalf("run took %v after a Stop at 400ms; want in-flight requests to finish and end", took)
+	}
+	if int64(len(recs)) != c.requests.Load() {
+		t.Fatalf("rows = %d; server counted %d", len(recs), c.requests.Load())
+	}
+	for _, r := range recs {
+		if r.Status != 200 {
+			t.Fatalf("record %+v; want every in-flight request to finish within the graceful stop", r)
+		}
+	}
+}
+
+func TestKillCutsInflight(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }))
+	defer srv.Close()
+	prof := profile(t, true, stages.Stage{Duration: time.Nanosecond, Target: 3}, stages.Stage{Duration: time.Hour, Target: 3})
+	a := newAttack(t, Config{Profile: prof, GracefulStop: time.Hour, Endpoints: []Endpoint{{"x", srv.URL}}})
+	var once sync.Once
+	time.AfterFunc(200*time.Millisecond, func() { once.Do(func() { a.Kill() }) })
+	recs := collect(t, a)
+	if len(recs) != 3 {
+		t.Fatalf("rows = %d; want the 3 in-flight requests", len(recs))
+	}
+	for _, r := range recs {
+		if r.Error != ErrStopped {
+			t.Fatalf("record error %q; want %q", r.Error, ErrStopped)
+		}
+	}
+}
+
+func TestDroppedAreRows(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { time.Sleep(300 * time.Millisecond) }))
+	defer srv.Close()
+	prof := profile(t, false, stages.Stage{Duration: time.Nanosecond, Target: 100}, stages.Stage{Duration: 500 * time.Millisecond, Target: 100})
+	a := newAttack(t, Config{Profile: prof, Model: Rate, MaxInflight: 5, GracefulStop: time.Second, Endpoints: []Endpoint{{"x", srv.URL}}})
+	recs := collect(t, a)
+	dropped := 0
+	for _, r := range recs {
+		if r.Error == ErrDropped {
+			dropped++
+		}
+	}
+	if len(recs) != 50 || uint64(dropped) != a.Dropped() || dropped < 30 {
+		t.Fatalf("rows %d with %d dropped (Dropped() = %d); want 50 scheduled, most dropped at 5 in flight", len(recs), dropped, a.Dropped())
+	}
+}
+
+func TestErrorKind(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"", ""},
+		{`Get "http://127.0.0.1:4242/x": dial tcp 127.0.0.1:4242: connect: connection refused`, "connection refused"},
+		{`Get "http://[::1]:80/": read tcp [::1]:5->[::1]:80: read: connection reset by peer`, "connection reset"},
+		{`Get "http://a/": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`, "timeout"},
+		{`Get "http://nohost.invalid/": dial tcp: lookup nohost.invalid on 10.0.0.2:53: no such host`, "DNS lookup failed"},
+		{`Get "http://a:1/": EOF`, "connection closed (EOF)"},
+		{ErrDropped, "dropped (max in-flight)"},
+		{ErrStopped, "stopped (graceful stop ended)"},
+		{`weird thing at 10.1.2.3:8080 via https://x.example/p?q=1`, "weird thing at ADDR via URL"},
+	}
+	for _, tt := range tests {
+		if got := ErrorKind(tt.in); got != tt.want {
+			t.Errorf("ErrorKind(%q) = %q; want %q", tt.in, got, tt.want)
+		}
+	}
+	if got := StripAddresses("dial tcp 192.168.0.1:443 and [fe80::1]:22 port :8080"); strings.ContainsAny(got, "0123456789") {
+		t.Errorf("StripAddresses left digits: %q", got)
+	}
+}

@@ -1,0 +1,107 @@
+package attack
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// CSVVersion is the version of the column layout below. It is written in
+// each run's sidecar; a change of columns bumps it, and the decoder keeps
+// reading older versions.
+const CSVVersion = 1
+
+// Columns is the CSV header, in order.
+var Columns = []string{
+	"timestamp", "elapsed_s", "scenario", "endpoint", "stage", "target", "status",
+	"latency_ms", "bytes_in", "bytes_out", "error", "env_id", "cold_start", "inflight", "handler_ms",
+}
+
+// TimeLayout is the timestamp column's layout: RFC 3339 with a fixed nine
+// digits of nanoseconds, so that rows sort as text.
+const TimeLayout = "2006-01-02T15:04:05.000000000Z07:00"
+
+// CSVWriter streams Records as RFC 4180 rows through a buffer. It formats
+// each row by hand into one reused byte slice: encoding/csv would allocate
+// a string per number.
+type CSVWriter struct {
+	w   *bufio.Writer
+	buf []byte
+}
+
+// NewCSVWriter writes the header line and returns a writer for the rows.
+// Call Flush to push buffered rows to w.
+func NewCSVWriter(w io.Writer) (*CSVWriter, error) {
+	c := &CSVWriter{w: bufio.NewWriterSize(w, 64<<10)}
+	if _, err := c.w.WriteString(strings.Join(Columns, ",") + "\n"); err != nil {
+		return nil, fmt.Errorf("write CSV header: %w", err)
+	}
+	return c, nil
+}
+
+// Write appends one row.
+func (c *CSVWriter) Write(r *Record) error {
+	c.buf = AppendRow(c.buf[:0], r)
+	_, err := c.w.Write(c.buf)
+	return err
+}
+
+// Flush writes every buffered row to the underlying writer.
+func (c *CSVWriter) Flush() error { return c.w.Flush() }
+
+// AppendRow appends r as one CSV line, newline included, to b.
+func AppendRow(b []byte, r *Record) []byte {
+	b = r.Timestamp.UTC().AppendFormat(b, TimeLayout)
+	b = append(b, ',')
+	b = strconv.AppendFloat(b, r.Elapsed.Seconds(), 'f', 6, 64)
+	b = append(b, ',')
+	b = appendField(b, r.Scenario)
+	b = append(b, ',')
+	b = appendField(b, r.Endpoint)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(r.Stage), 10)
+	b = append(b, ',')
+	b = strconv.AppendFloat(b, r.Target, 'f', -1, 64)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(r.Status), 10)
+	b = append(b, ',')
+	b = strconv.AppendFloat(b, float64(r.Latency)/float64(time.Millisecond), 'f', 3, 64)
+	b = append(b, ',')
+	b = strconv.AppendUint(b, r.BytesIn, 10)
+	b = append(b, ',')
+	b = strconv.AppendUint(b, r.BytesOut, 10)
+	b = append(b, ',')
+	b = appendField(b, r.Error)
+	b = append(b, ',')
+	if r.HasFn {
+		b = appendField(b, r.Fn.EnvID)
+		b = append(b, ',')
+		b = strconv.AppendBool(b, r.Fn.ColdStart)
+		b = append(b, ',')
+		b = strconv.AppendInt(b, r.Fn.Inflight, 10)
+		b = append(b, ',')
+		b = strconv.AppendFloat(b, r.Fn.HandlerMS, 'f', -1, 64)
+	} else {
+		b = append(b, ",,,"...)
+	}
+	return append(b, '\n')
+}
+
+// appendField appends s, quoted as RFC 4180 requires when it holds a comma,
+// a quote, a line break or leading space (which some readers trim).
+func appendField(b []byte, s string) []byte {
+	if s == "" || (!strings.ContainsAny(s, ",\"\r\n") && s[0] != ' ' && s[0] != '\t') {
+		return append(b, s...)
+	}
+	b = append(b, '"')
+	for i := 0; i < len(s); i++ {
+		if s[i] == '"' {
+			b = append(b, '"')
+		}
+		b = append(b, s[i])
+	}
+	return append(b, '"')
+}

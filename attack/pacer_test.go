@@ -1,0 +1,171 @@
+package attack
+
+import (
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/lmibench/lmibench/stages"
+)
+
+func profile(t *testing.T, integer bool, ss ...stages.Stage) *stages.Profile {
+	t.Helper()
+	p, err := stages.New(ss, integer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// drive runs a pacer the way vegeta's loop does: one hit after each Pace
+// that does not say stop, each hit taking latency and then calling done.
+// It returns the send times and the in-flight count right after each send.
+func drive(p pacer, start time.Time, latency time.Duration) (sent []time.Duration, inflight []int) {
+	var mu sync.Mutex
+	n := 0
+	var wg sync.WaitGroup
+	for {
+		if _, stop := p.Pace(time.Since(start), uint64(len(sent))); stop {
+			break
+		}
+		mu.Lock()
+		n++
+		sent = append(sent, time.Since(start))
+		inflight = append(inflight, n)
+		mu.Unlock()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			time.Sleep(latency)
+			mu.Lock()
+			n--
+			mu.Unlock()
+			p.done()
+		}()
+	}
+	wg.Wait()
+	return sent, inflight
+}
+
+func TestVUPacerFollowsTheRamp(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		prof := profile(t, true, stages.Stage{Duration: 4 * time.Second, Target: 8},
+			stages.Stage{Duration: 2 * time.Second, Target: 8}, stages.Stage{Duration: 2 * time.Second, Target: 0})
+		start := time.Now()
+		p := newVUPacer(prof, start, make(chan struct{}), 0)
+		sent, inflight := drive(p, start, 100*time.Millisecond)
+
+		peakHold := 0
+		for i, at := range sent {
+			if at >= prof.Total() {
+				t.Fatalf("request %d sent at %v; want before the end %v", i, at, prof.Total())
+			}
+			// Rising and flat parts: never more in flight than the profile.
+			if at < 6*time.Second && inflight[i] > prof.VUs(at) {
+				t.Errorf("in flight after send at %v = %d; want <= VUs %d", at, inflight[i], prof.VUs(at))
+			}
+			// Falling part: a user may finish its request (100ms) but no
+			// new one starts above the target.
+			if at >= 6*time.Second && inflight[i] > prof.VUs(at-100*time.Millisecond) {
+				t.Errorf("in flight after send at %v = %d; want <= %d", at, inflight[i], prof.VUs(at-100*time.Millisecond))
+			}
+			if at >= 4*time.Second && at < 6*time.Second {
+				peakHold = max(peakHold, inflight[i])
+			}
+		}
+		if peakHold != 8 {
+			t.Errorf("peak in flight while holding 8 VUs = %d; want 8", peakHold)
+		}
+		// The first user joins at 0.5s (8 users over 4s), the second at 1s.
+		if sent[0] != 500*time.Millisecond {
+			t.Errorf("first request at %v; want 500ms", sent[0])
+		}
+		// 2s at 8 VUs of back-to-back 100ms requests is 160 requests.
+		hold := 0
+		for _, at := range sent {
+			if at >= 4*time.Second && at < 6*time.Second {
+				hold++
+			}
+		}
+		if hold != 160 {
+			t.Errorf("requests during the 2s hold at 8 VUs × 100ms = %d; want 160", hold)
+		}
+	})
+}
+
+func TestVUPacerThinkTime(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		prof := profile(t, true, stages.Stage{Duration: time.Nanosecond, Target: 1}, stages.Stage{Duration: 10 * time.Second, Target: 1})
+		start := time.Now()
+		p := newVUPacer(prof, start, make(chan struct{}), 400*time.Millisecond)
+		sent, _ := drive(p, start, 100*time.Millisecond)
+		// One user, 100ms request + 400ms think: one request every 500ms.
+		if len(sent) != 20 {
+			t.Fatalf("requests = %d; want 20 (10s / 500ms)", len(sent))
+		}
+		for i := 1; i < len(sent); i++ {
+			if d := sent[i] - sent[i-1]; d != 500*time.Millisecond {
+				t.Fatalf("gap before request %d = %v; want 500ms", i, d)
+			}
+		}
+	})
+}
+
+func TestVUPacerStopsWhenTold(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		prof := profile(t, true, stages.Stage{Duration: time.Nanosecond, Target: 1}, stages.Stage{Duration: time.Hour, Target: 1})
+		start := time.Now()
+		stop := make(chan struct{})
+		p := newVUPacer(prof, start, stop, 0)
+		time.AfterFunc(90*time.Second, func() { close(stop) })
+		sent, _ := drive(p, start, 10*time.Second)
+		if last := time.Since(start); last > 100*time.Second {
+			t.Fatalf("pacer returned at %v; want right after the stop at 90s", last)
+		}
+		if len(sent) == 0 {
+			t.Fatalf("no request before the stop; want some")
+		}
+	})
+}
+
+func TestRatePacerSchedule(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		// 0→100 req/s over 2s (100 requests), 100 req/s for 1s (100 more).
+		prof := profile(t, false, stages.Stage{Duration: 2 * time.Second, Target: 100}, stages.Stage{Duration: time.Second, Target: 100})
+		start := time.Now()
+		p := newRatePacer(prof, start, make(chan struct{}), 1000, func(time.Duration) { t.Error("dropped a request; want none") })
+		sent, _ := drive(p, start, 5*time.Millisecond)
+		if len(sent) != 200 {
+			t.Fatalf("requests = %d; want 200", len(sent))
+		}
+		for i, at := range sent {
+			if want := prof.Integral(at); want < float64(i+1)-1e-6 || want > float64(i+1)+1e-6 {
+				t.Fatalf("request %d sent at %v where the schedule says %v; want %d", i, at, want, i+1)
+			}
+		}
+	})
+}
+
+func TestRatePacerDropsAboveMaxInflight(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		prof := profile(t, false, stages.Stage{Duration: time.Nanosecond, Target: 100}, stages.Stage{Duration: 2 * time.Second, Target: 100})
+		start := time.Now()
+		var drops []time.Duration
+		p := newRatePacer(prof, start, make(chan struct{}), 10, func(due time.Duration) { drops = append(drops, due) })
+		// Each request takes 1s: 10 go out, then the cap is hit until the
+		// first ones come back at 1.01s, and so on.
+		sent, inflight := drive(p, start, time.Second)
+		for i, n := range inflight {
+			if n > 10 {
+				t.Fatalf("in flight after send %d = %d; want <= 10", i, n)
+			}
+		}
+		if got := len(sent) + len(drops); got != 200 {
+			t.Fatalf("sent %d + dropped %d = %d; want the 200 scheduled", len(sent), len(drops), got)
+		}
+		if len(sent) != 20 || p.dropped.Load() != 180 {
+			t.Fatalf("sent %d, dropped %d; want 20 and 180", len(sent), p.dropped.Load())
+		}
+	})
+}
