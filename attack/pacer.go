@@ -35,9 +35,9 @@ var (
 
 // gate wakes a blocked Pace when something it waits on changes.
 type gate struct {
-	start time.Time     // the run's clock, shared by all endpoints
+	start time.Time       // the run's clock, shared by all endpoints
 	stop  <-chan struct{} // closed to stop issuing requests
-	wake  chan struct{} // one pending wake-up is enough
+	wake  chan struct{}   // one pending wake-up is enough
 	timer *time.Timer
 }
 
