@@ -266,3 +266,21 @@ func (p *Profile) TimeOfIntegral(n float64) (time.Duration, bool) {
 	}
 	return 0, false
 }
+
+// UnmarshalJSON reads the k6 form written by MarshalJSON; the duration may
+// also be a number of seconds.
+func (s *Stage) UnmarshalJSON(b []byte) error {
+	var raw struct {
+		Duration json.RawMessage `json:"duration"`
+		Target   float64         `json:"target"`
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	d, err := parseJSONDuration(raw.Duration)
+	if err != nil {
+		return fmt.Errorf("duration: %w", err)
+	}
+	*s = Stage{Duration: d, Target: raw.Target}
+	return nil
+}

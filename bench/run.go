@@ -1,0 +1,186 @@
+package bench
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"github.com/lmibench/lmibench/attack"
+	"github.com/lmibench/lmibench/report"
+	"github.com/lmibench/lmibench/stages"
+)
+
+// Options are one scenario's run.
+type Options struct {
+	Scenario     Scenario
+	Targets      []Target
+	Stages       []stages.Stage
+	Model        attack.Model
+	Think        time.Duration
+	MaxInflight  int
+	Timeout      time.Duration
+	GracefulStop time.Duration
+
+	// OutputDir receives <scenario>-<UTC time>.csv and .json.
+	OutputDir string
+	// Stream, when set, also gets every row (e.g. stdout for --csv -).
+	Stream *attack.CSVWriter
+	// Log gets human output: progress, summary, warnings.
+	Log io.Writer
+	// Live redraws the progress lines in place every second (a terminal);
+	// otherwise they are printed every LogEvery.
+	Live     bool
+	LogEvery time.Duration
+	// Interrupts: the first stops new requests and gives those in flight
+	// the graceful stop, the second cuts them short.
+	Interrupts <-chan struct{}
+
+	Version string
+	Flags   map[string]string
+}
+
+// Result is what a finished scenario left behind.
+type Result struct {
+	CSVPath, SidecarPath string
+	Stats                *report.Stats
+	Spans                []report.Span
+	Labels               []string
+	Interrupted          bool
+}
+
+// Prepare validates the options that can be checked without a network: the
+// stages for the load model and a writable output directory. Run calls it
+// too; the CLI calls it for every scenario before the first request.
+func (o *Options) Prepare() (*stages.Profile, error) {
+	prof, err := stages.New(o.Stages, o.Model == attack.VUs)
+	if err != nil {
+		return nil, fmt.Errorf("stages: %w", err)
+	}
+	if err := CheckTargets(o.Targets); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(o.OutputDir, 0o755); err != nil {
+		return nil, fmt.Errorf("--output-dir: %w", err)
+	}
+	probe, err := os.CreateTemp(o.OutputDir, ".lmibench-probe-*")
+	if err != nil {
+		return nil, fmt.Errorf("--output-dir: %s is not writable: %w", o.OutputDir, err)
+	}
+	probe.Close()
+	os.Remove(probe.Name())
+	return prof, nil
+}
+
+// Run runs one scenario to its end (or its interruption) and returns the
+// paths it wrote and its statistics. A failed request is a row, never an
+// error; errors are for what cannot be written.
+func Run(o Options) (*Result, error) {
+	prof, err := o.Prepare()
+	if err != nil {
+		return nil, err
+	}
+	atk, err := attack.New(attack.Config{
+		Scenario: o.Scenario.Name, Endpoints: Endpoints(o.Targets, o.Scenario.Work), Profile: prof,
+		Model: o.Model, Think: o.Think, MaxInflight: o.MaxInflight, Timeout: o.Timeout, GracefulStop: o.GracefulStop,
+	})
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now().UTC()
+	f, base, err := createOutput(o.OutputDir, o.Scenario.Name, start)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	res := &Result{CSVPath: base + ".csv", SidecarPath: base + ".json", Labels: StageLabels(o.Stages, o.Model)}
+	side := o.sidecar(filepath.Base(res.CSVPath), start, res.Labels)
+	if err := writeJSON(res.SidecarPath, side); err != nil {
+		return nil, err
+	}
+	csvw, err := attack.NewCSVWriter(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", res.CSVPath, err)
+	}
+
+	fmt.Fprintf(o.Log, "lmibench: %s: %s against %d endpoints for %s (%s model), writing %s\n",
+		o.Scenario.Name, describeWork(o.Scenario), len(o.Targets), prof.Total(), o.Model, res.CSVPath)
+	s := &sink{opts: &o, prof: prof, file: csvw, path: res.CSVPath, labels: res.Labels}
+	s.stats.Order = targetNames(o.Targets)
+	res.Interrupted = s.consume(atk)
+	end := time.Now().UTC()
+
+	side.End, side.Interrupted, side.Dropped = &end, res.Interrupted, atk.Dropped()
+	side.Requests = s.rows
+	werr := errors.Join(s.err, f.Close(), writeJSON(res.SidecarPath, side))
+
+	res.Stats = &s.stats
+	for _, seg := range prof.Segments() {
+		res.Spans = append(res.Spans, report.Span{Start: seg.Start, End: seg.End()})
+	}
+	fmt.Fprintf(o.Log, "\n%s: %d requests in %s\n", o.Scenario.Name, s.rows, end.Sub(start).Round(time.Millisecond))
+	if err := report.WriteTable(o.Log, res.Stats, report.TableOptions{Spans: res.Spans, Labels: res.Labels}); err != nil {
+		werr = errors.Join(werr, err)
+	}
+	if d := atk.Dropped(); d > 0 {
+		fmt.Fprintf(o.Log, "  %d requests were not sent: --max-inflight %d was reached (rows with error %q)\n", d, o.MaxInflight, attack.ErrDropped)
+	}
+	fmt.Fprintf(o.Log, "  csv: %s\n  sidecar: %s\n", res.CSVPath, res.SidecarPath)
+	return res, werr
+}
+
+// createOutput creates <dir>/<scenario>-<time>.csv, never over an older
+// file: a second run in the same second gets a numbered name.
+func createOutput(dir, scenario string, at time.Time) (*os.File, string, error) {
+	stem := filepath.Join(dir, scenario+"-"+at.Format("20060102T150405Z"))
+	for i := 1; ; i++ {
+		base := stem
+		if i > 1 {
+			base = fmt.Sprintf("%s-%d", stem, i)
+		}
+		f, err := os.OpenFile(base+".csv", os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if err == nil {
+			return f, base, nil
+		}
+		if !errors.Is(err, os.ErrExist) || i > 100 {
+			return nil, "", fmt.Errorf("create %s.csv: %w", base, err)
+		}
+	}
+}
+
+func (o *Options) sidecar(csvName string, start time.Time, labels []string) *Sidecar {
+	host, _ := os.Hostname()
+	targets := make([]Target, len(o.Targets))
+	for i, t := range o.Targets {
+		targets[i] = Target{Name: t.Name, URL: Redact(t.URL)}
+	}
+	return &Sidecar{
+		Version: o.Version, CSVVersion: attack.CSVVersion, CSV: csvName,
+		Scenario: o.Scenario.Name, Workload: o.Scenario.Work, Stages: o.Stages, StageLabels: labels,
+		LoadModel: o.Model, Think: o.Think.String(), MaxInflight: o.MaxInflight, Timeout: o.Timeout.String(),
+		GracefulStop: o.GracefulStop.String(), Targets: targets, Start: start, Flags: o.Flags,
+		GoVersion: runtime.Version(), Host: host,
+	}
+}
+
+func describeWork(s Scenario) string {
+	switch {
+	case s.Work.DelayMS > 0 && s.Work.HashLoops > 0:
+		return fmt.Sprintf("delay_ms=%d hash_loops=%d", s.Work.DelayMS, s.Work.HashLoops)
+	case s.Work.HashLoops > 0:
+		return fmt.Sprintf("hash_loops=%d", s.Work.HashLoops)
+	default:
+		return fmt.Sprintf("delay_ms=%d", s.Work.DelayMS)
+	}
+}
+
+func targetNames(ts []Target) []string {
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = t.Name
+	}
+	return out
+}

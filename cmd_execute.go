@@ -1,0 +1,81 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/lmibench/lmibench/attack"
+	"github.com/lmibench/lmibench/bench"
+	"github.com/lmibench/lmibench/function"
+)
+
+// execute runs a plan's scenarios one after another. It stops after an
+// interrupted scenario; its results are written all the same.
+func execute(p *plan, stdout, stderr io.Writer, interrupts <-chan struct{}) error {
+	targets := p.targets
+	if targets == nil {
+		local, err := bench.StartLocal("127.0.0.1:0", function.NewLocalMux())
+		if err != nil {
+			return &exitError{code: exitFailure, err: err}
+		}
+		defer local.Close()
+		targets = local.Targets()
+		fmt.Fprintf(stderr, "lmibench: no --target given: benchmarking the local target at %s\n", local.URL())
+	}
+
+	var stream *attack.CSVWriter
+	if p.csvOut != "" {
+		out := stdout
+		if p.csvOut != "-" {
+			f, err := os.Create(p.csvOut)
+			if err != nil {
+				return badInput("--csv: %v", err)
+			}
+			defer f.Close()
+			out = f
+		}
+		var err error
+		if stream, err = attack.NewCSVWriter(out); err != nil {
+			return &exitError{code: exitFailure, err: fmt.Errorf("--csv: %w", err)}
+		}
+	}
+
+	var ok int64
+	var errs []error
+	interrupted := false
+	for _, sc := range p.scenarios {
+		o := p.base
+		o.Scenario, o.Targets, o.Stream = sc, targets, stream
+		o.Log, o.Live, o.Interrupts = stderr, isTerminal(stderr), interrupts
+		res, err := bench.Run(o)
+		if res == nil {
+			return &exitError{code: exitFailure, err: err}
+		}
+		if err != nil {
+			errs = append(errs, err)
+		}
+		for _, e := range res.Stats.Endpoints() {
+			ok += e.All.OK
+		}
+		if res.Interrupted {
+			interrupted = true
+			break
+		}
+	}
+	if stream != nil {
+		if err := stream.Flush(); err != nil && p.csvOut != "-" {
+			errs = append(errs, fmt.Errorf("--csv: %w", err))
+		}
+	}
+	switch {
+	case len(errs) > 0:
+		return &exitError{code: exitFailure, err: errors.Join(errs...)}
+	case interrupted:
+		return &exitError{code: exitInterrupted, err: errors.New("interrupted; every row received was written")}
+	case ok == 0:
+		return &exitError{code: exitNoSuccess, err: errors.New("no request succeeded (see the errors above)")}
+	}
+	return nil
+}

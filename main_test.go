@@ -1,0 +1,237 @@
+package main
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/lmibench/lmibench/function"
+)
+
+// countingServer is a loopback target that counts what reaches it.
+func countingServer(t *testing.T, h http.Handler) (*httptest.Server, *atomic.Int64) {
+	t.Helper()
+	var n atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		h.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &n
+}
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+func runCLI(t *testing.T, interrupts <-chan struct{}, args ...string) result {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(append([]string{"lmibench"}, args...), &out, &errb, interrupts)
+	return result{code, out.String(), errb.String()}
+}
+
+func TestBadInputIsRefusedBeforeAnyRequest(t *testing.T) {
+	srv, hits := countingServer(t, function.New())
+	dir := t.TempDir()
+	file := filepath.Join(dir, "file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	target := "--target=a=" + srv.URL
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"unknown scenario", []string{"--scenario", "medium-cpu"}, `--scenario: unknown scenario "medium-cpu"`},
+		{"malformed stages json", []string{"--stages-json", "[{"}, "--stages-json: not a JSON array"},
+		{"empty stages json", []string{"--stages-json", "[]"}, "stages: no stages"},
+		{"malformed targets", []string{"--stage-targets", "1,x"}, `--stage-targets: stage 2: target "x" is not a number`},
+		{"empty targets", []string{"--stage-targets", ""}, "--stage-targets: empty list"},
+		{"zero duration", []string{"--stage-targets", "1", "--duration", "0s"}, "stage 1: duration 0s must be > 0"},
+		{"negative duration", []string{"--stages-json", `[{"duration":"-1s","target":1}]`}, "stage 1: duration -1s"},
+		{"fractional VUs", []string{"--stage-targets", "1.5"}, "whole number of VUs"},
+		{"both stage forms", []string{"--stage-targets", "1", "--stages-json", "[]"}, "give one or the other"},
+		{"duration alone", []string{"--duration", "5s"}, "--duration: only applies with --stage-targets"},
+		{"delay out of range", []string{"--io-fast-delay-ms", "15001"}, "--io-fast-delay-ms: 15001 is out of range 0..15000"},
+		{"loops out of range", []string{"--cpu-high-hash-loops", "-1"}, "--cpu-high-hash-loops: -1 is out of range"},
+		{"bad load model", []string{"--load-model", "closed"}, `--load-model: "closed"`},
+		{"bad target", []string{"--target", "noequals"}, "want NAME=URL"},
+		{"target not http", []string{"--target", "a=ftp://x"}, "is not an http(s) URL"},
+		{"duplicate target", []string{"--target", "a=" + srv.URL, "--target", "a=" + srv.URL}, `the name "a" is used twice`},
+		{"unwritable output dir", []string{"--output-dir", filepath.Join(file, "sub")}, "--output-dir:"},
+		{"bad think", []string{"--think", "-1s"}, "--think: -1s must be at least 0s"},
+		{"bad max-inflight", []string{"--max-inflight", "0"}, "--max-inflight: 0 must be at least 1"},
+		{"unknown flag", []string{"--rate", "5"}, "flag provided but not defined: -rate"},
+		{"bad flag value", []string{"--timeout", "soon"}, "invalid value"},
+		{"argument", []string{"extra"}, `run takes no arguments`},
+	}
+	for _, tt := range tests {
+		args := append([]string{"run", "--output-dir", dir, target}, tt.args...)
+		r := runCLI(t, nil, args...)
+		if r.code != exitBadInput {
+			t.Errorf("%s: exit %d; want %d (stderr %q)", tt.name, r.code, exitBadInput, r.stderr)
+		}
+		lines := strings.Split(strings.TrimSpace(r.stderr), "\n")
+		if len(lines) != 1 || !strings.Contains(lines[0], tt.want) {
+			t.Errorf("%s: stderr = %q; want one line containing %q", tt.name, r.stderr, tt.want)
+		}
+		if r.stdout != "" {
+			t.Errorf("%s: stdout = %q; want nothing", tt.name, r.stdout)
+		}
+	}
+	if n := hits.Load(); n != 0 {
+		t.Fatalf("the server got %d requests from refused runs; want 0", n)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Fatalf("refused runs left files in the output dir: %v", entries)
+	}
+}
+
+func TestRunStreamsCSVToStdout(t *testing.T) {
+	srv, hits := countingServer(t, function.New())
+	dir := t.TempDir()
+	r := runCLI(t, nil, "run", "--scenario", "all", "--stage-targets", "2", "--duration", "300ms", "--think", "0",
+		"--io-fast-delay-ms", "1", "--io-slow-delay-ms", "2", "--cpu-low-hash-loops", "10", "--cpu-high-hash-loops", "20",
+		"--target", "x="+srv.URL, "--output-dir", dir, "--csv", "-")
+	if r.code != exitOK {
+		t.Fatalf("exit %d; want 0. stderr:\n%s", r.code, r.stderr)
+	}
+	rows, err := csv.NewReader(strings.NewReader(r.stdout)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows[0][0] != "timestamp" || int64(len(rows)-1) != hits.Load() {
+		t.Fatalf("stdout has %d rows after header %v; the server counted %d", len(rows)-1, rows[0], hits.Load())
+	}
+	scenarios := map[string]int{}
+	for _, row := range rows[1:] {
+		scenarios[row[2]]++
+	}
+	if len(scenarios) != 4 {
+		t.Fatalf("scenarios on stdout = %v; want all four under one header", scenarios)
+	}
+	csvs, _ := filepath.Glob(filepath.Join(dir, "*.csv"))
+	jsons, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+	if len(csvs) != 4 || len(jsons) != 4 {
+		t.Fatalf("output dir has %v and %v; want one CSV and one sidecar per scenario", csvs, jsons)
+	}
+	var side map[string]any
+	b, _ := os.ReadFile(jsons[0])
+	if err := json.Unmarshal(b, &side); err != nil || side["csv_version"] != 1.0 || side["end"] == nil {
+		t.Fatalf("sidecar %s = %v, %v; want csv_version 1 and an end", jsons[0], side, err)
+	}
+	if strings.Contains(r.stderr, "timestamp,") {
+		t.Fatalf("CSV leaked into stderr")
+	}
+}
+
+func TestInterruptKeepsEveryRow(t *testing.T) {
+	srv, hits := countingServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(50 * time.Millisecond)
+	}))
+	dir := t.TempDir()
+	interrupts := make(chan struct{}, 2)
+	time.AfterFunc(700*time.Millisecond, func() { interrupts <- struct{}{} })
+	began := time.Now()
+	r := runCLI(t, interrupts, "run", "--scenario", "all", "--stages-json", `[{"duration":"1ms","target":4},{"duration":"1h","target":4}]`,
+		"--target", "x="+srv.URL, "--output-dir", dir)
+	if r.code != exitInterrupted {
+		t.Fatalf("exit %d; want %d. stderr:\n%s", r.code, exitInterrupted, r.stderr)
+	}
+	if time.Since(began) > 5*time.Second {
+		t.Fatalf("interrupted run took %v", time.Since(began))
+	}
+	csvs, _ := filepath.Glob(filepath.Join(dir, "*.csv"))
+	if len(csvs) != 1 {
+		t.Fatalf("CSVs = %v; want only the interrupted scenario's", csvs)
+	}
+	f, _ := os.Open(csvs[0])
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil || int64(len(rows)-1) != hits.Load() || hits.Load() == 0 {
+		t.Fatalf("CSV rows = %d (err %v); the server counted %d", len(rows)-1, err, hits.Load())
+	}
+	b, _ := os.ReadFile(strings.TrimSuffix(csvs[0], ".csv") + ".json")
+	if !bytes.Contains(b, []byte(`"interrupted": true`)) {
+		t.Fatalf("sidecar does not say interrupted:\n%s", b)
+	}
+}
+
+func TestSecondInterruptStopsAtOnce(t *testing.T) {
+	srv, _ := countingServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }))
+	interrupts := make(chan struct{}, 2)
+	time.AfterFunc(300*time.Millisecond, func() { interrupts <- struct{}{} })
+	time.AfterFunc(600*time.Millisecond, func() { interrupts <- struct{}{} })
+	began := time.Now()
+	dir := t.TempDir()
+	r := runCLI(t, interrupts, "run", "--scenario", "fast-io", "--stages-json", `[{"duration":"1ms","target":3},{"duration":"1h","target":3}]`,
+		"--graceful-stop", "1h", "--target", "x="+srv.URL, "--output-dir", dir)
+	if r.code != exitInterrupted || time.Since(began) > 5*time.Second {
+		t.Fatalf("exit %d after %v; want %d soon after the second interrupt", r.code, time.Since(began), exitInterrupted)
+	}
+	csvs, _ := filepath.Glob(filepath.Join(dir, "*.csv"))
+	b, _ := os.ReadFile(csvs[0])
+	if n := strings.Count(string(b), "stopped: graceful stop ended"); n != 3 {
+		t.Fatalf("rows cut short = %d; want the 3 in flight:\n%s", n, b)
+	}
+}
+
+func TestNoSuccessHasItsOwnExitCode(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	r := runCLI(t, nil, "run", "--scenario", "fast-io", "--stages-json", `[{"duration":"1ms","target":1},{"duration":"200ms","target":1}]`,
+		"--target", "x=http://"+addr, "--output-dir", t.TempDir())
+	if r.code != exitNoSuccess {
+		t.Fatalf("exit %d; want %d. stderr:\n%s", r.code, exitNoSuccess, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "x: connection refused:") || strings.Contains(r.stderr, addr) {
+		t.Fatalf("stderr should group errors by kind without addresses:\n%s", r.stderr)
+	}
+}
+
+func TestLocalTargetByDefault(t *testing.T) {
+	dir := t.TempDir()
+	r := runCLI(t, nil, "run", "--scenario", "low-cpu", "--cpu-low-hash-loops", "100", "--stage-targets", "2",
+		"--duration", "300ms", "--output-dir", dir)
+	if r.code != exitOK {
+		t.Fatalf("exit %d. stderr:\n%s", r.code, r.stderr)
+	}
+	csvs, _ := filepath.Glob(filepath.Join(dir, "low-cpu-*.csv"))
+	b, _ := os.ReadFile(csvs[0])
+	for _, name := range []string{",128,", ",2048,", ",lmi,"} {
+		if !strings.Contains(string(b), name) {
+			t.Errorf("CSV has no rows of endpoint %s", name)
+		}
+	}
+}
+
+func TestEnvironmentSetsFlags(t *testing.T) {
+	t.Setenv("LMIBENCH_SCENARIO", "nope")
+	r := runCLI(t, nil, "run", "--output-dir", t.TempDir())
+	if r.code != exitBadInput || !strings.Contains(r.stderr, `unknown scenario "nope"`) {
+		t.Fatalf("exit %d, stderr %q; want LMIBENCH_SCENARIO to be read and refused", r.code, r.stderr)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	r := runCLI(t, nil, "version")
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "lmibench ") {
+		t.Fatalf("version = %d %q", r.code, r.stdout)
+	}
+}
