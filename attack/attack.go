@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -25,7 +24,7 @@ const (
 	DefaultGracefulStop = 30 * time.Second
 	// recordBuffer decouples the per-endpoint readers from the consumer,
 	// which must never make vegeta's workers wait to hand over a result.
-	recordBuffer = 8192
+	recordBuffer = 2048
 )
 
 // Endpoint is one benchmarked URL, with the query of the workload already set.
@@ -60,7 +59,7 @@ type Attack struct {
 	stopped sync.Once
 	kill    context.CancelCauseFunc
 	killCtx context.Context
-	killed  atomic.Bool
+	killAt  atomic.Pointer[time.Time] // set by the first Kill
 	dropped atomic.Uint64
 }
 
@@ -103,7 +102,8 @@ func (a *Attack) Stop() bool {
 // Kill stops at once: requests in flight end with ErrStopped.
 func (a *Attack) Kill() bool {
 	a.Stop()
-	if a.killed.Swap(true) {
+	now := time.Now()
+	if !a.killAt.CompareAndSwap(nil, &now) {
 		return false
 	}
 	a.kill(errKilled)
@@ -197,8 +197,19 @@ func (a *Attack) runEndpoint(ep Endpoint, out chan<- Record) {
 	tr := vegeta.NewStaticTargeter(vegeta.Target{Method: http.MethodGet, URL: ep.URL})
 	for res := range atk.Attack(tr, p, 0, ep.Name) {
 		p.done()
-		out <- a.record(ep.Name, fromResult(res))
+		r := fromResult(res)
+		if r.Status == 0 && r.Error != "" && a.cutByKill(&r) {
+			r.Error = ErrStopped
+		}
+		out <- a.record(ep.Name, r)
 	}
+}
+
+// cutByKill tells whether a failed request was still running at the hard
+// stop, which closed its connection: its error is the stop's doing.
+func (a *Attack) cutByKill(r *Record) bool {
+	k := a.killAt.Load()
+	return k != nil && !r.Timestamp.Add(r.Latency).Before(*k)
 }
 
 // record fills in what every row shares: scenario, endpoint and the
@@ -228,31 +239,28 @@ func fromResult(res *vegeta.Result) Record {
 		BytesOut:  res.BytesOut,
 		Error:     res.Error,
 	}
-	switch {
-	case r.Status != 0:
+	if r.Status != 0 {
 		r.Error = ""
 		r.Fn, r.HasFn = parseFn(res.Body)
-	case strings.HasSuffix(r.Error, ErrStopped):
-		r.Error = ErrStopped // drop the client's "Get <url>: " prefix
 	}
 	return r
 }
 
 // httpClient builds one endpoint's client: its own connection pool, the
-// per-request timeout, and requests that end when the attack is killed.
-func (a *Attack) httpClient(conns int) *http.Client {
-	dialer := &net.Dialer{Timeout: a.cfg.Timeout, KeepAlive: 30 * time.Second}
+// per-request timeout, and connections that close when the attack is killed.
+func (a *Attack) httpClient(idle int) *http.Client {
+	conns := newConnSet(&net.Dialer{Timeout: a.cfg.Timeout, KeepAlive: 30 * time.Second}, a.killCtx)
 	tr := &http.Transport{
 		Proxy:               http.ProxyFromEnvironment,
-		DialContext:         dialer.DialContext,
-		MaxIdleConnsPerHost: max(conns, 2),
+		DialContext:         conns.dial,
+		MaxIdleConnsPerHost: max(idle, 2),
 		IdleConnTimeout:     90 * time.Second,
 		TLSHandshakeTimeout: 10 * time.Second,
 		ForceAttemptHTTP2:   true,
 	}
 	return &http.Client{
 		Timeout:       a.cfg.Timeout,
-		Transport:     &killableTransport{base: tr, kill: a.killCtx},
+		Transport:     tr,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 }

@@ -2,63 +2,75 @@ package attack
 
 import (
 	"context"
-	"io"
-	"net/http"
+	"net"
 	"sync"
 )
 
-// killableTransport ends every request in flight when kill is cancelled.
-// vegeta v12 builds its requests without a context, so the hard stop is
-// joined here: each request runs under a child of its own context (which
-// carries the client's timeout) that is also cancelled by kill, until its
-// body is read or closed.
-type killableTransport struct {
-	base http.RoundTripper
-	kill context.Context
+// connSet tracks one endpoint's open connections so that the hard stop can
+// close them all, ending every request in flight. vegeta v12 builds its
+// requests without a context; closing connections costs nothing per
+// request, where a context per request would (measured: ~5% CPU and heap
+// at 2000 VUs).
+type connSet struct {
+	dialer *net.Dialer
+	kill   context.Context
+
+	mu     sync.Mutex
+	conns  map[*trackedConn]struct{}
+	closed bool
 }
 
-func (t *killableTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	ctx, cancel := context.WithCancelCause(req.Context())
-	stop := context.AfterFunc(t.kill, func() { cancel(context.Cause(t.kill)) })
-	end := func() { stop(); cancel(nil) }
-	resp, err := t.base.RoundTrip(req.WithContext(ctx))
+func newConnSet(d *net.Dialer, kill context.Context) *connSet {
+	s := &connSet{dialer: d, kill: kill, conns: map[*trackedConn]struct{}{}}
+	context.AfterFunc(kill, s.closeAll)
+	return s
+}
+
+// dial is the transport's DialContext; a dial in progress also ends on kill.
+func (s *connSet) dial(ctx context.Context, network, addr string) (net.Conn, error) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	stop := context.AfterFunc(s.kill, func() { cancel(errKilled) })
+	defer stop()
+	c, err := s.dialer.DialContext(ctx, network, addr)
 	if err != nil {
-		end()
-		if cause := context.Cause(ctx); cause != nil && t.kill.Err() != nil {
-			return nil, cause
+		if s.kill.Err() != nil {
+			return nil, errKilled
 		}
 		return nil, err
 	}
-	resp.Body = &endOnClose{ReadCloser: resp.Body, end: end, cause: func() error {
-		if t.kill.Err() != nil {
-			return context.Cause(t.kill)
-		}
-		return nil
-	}}
-	return resp, nil
-}
-
-// endOnClose releases a request's context once its body is done with, and
-// reports the kill as the read error of a body it cut short.
-type endOnClose struct {
-	io.ReadCloser
-	once  sync.Once
-	end   func()
-	cause func() error
-}
-
-func (b *endOnClose) Read(p []byte) (int, error) {
-	n, err := b.ReadCloser.Read(p)
-	if err != nil && err != io.EOF {
-		if c := b.cause(); c != nil {
-			err = c
-		}
+	tc := &trackedConn{Conn: c, set: s}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		c.Close()
+		return nil, errKilled
 	}
-	return n, err
+	s.conns[tc] = struct{}{}
+	return tc, nil
 }
 
-func (b *endOnClose) Close() error {
-	err := b.ReadCloser.Close()
-	b.once.Do(b.end)
-	return err
+func (s *connSet) closeAll() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closed = true
+	for c := range s.conns {
+		c.Conn.Close()
+	}
+	clear(s.conns)
+}
+
+type trackedConn struct {
+	net.Conn
+	set  *connSet
+	once sync.Once
+}
+
+func (c *trackedConn) Close() error {
+	c.once.Do(func() {
+		c.set.mu.Lock()
+		delete(c.set.conns, c)
+		c.set.mu.Unlock()
+	})
+	return c.Conn.Close()
 }

@@ -1,0 +1,76 @@
+package attack
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+)
+
+func TestParseFn(t *testing.T) {
+	tests := []struct {
+		body string
+		want FnFields
+		ok   bool
+	}{
+		{`{"message":"hello","delay_ms":1,"hash":"ab","env_id":"e1","cold_start":true,"inflight":3,"handler_ms":1.25}`,
+			FnFields{EnvID: "e1", ColdStart: true, Inflight: 3, HandlerMS: 1.25}, true},
+		{`{"env_id":"e\u00e9","extra":{"a":[1,2,{"b":null}]},"inflight":null}` + "\n", FnFields{EnvID: "eé"}, true},
+		{`{"error":"hash_loops: out of range","param":"hash_loops"}`, FnFields{}, false},
+		{`{"env_id":"e1","inflight":"3"}`, FnFields{}, false},
+		{`{"env_id":"e1"} trailing`, FnFields{}, false},
+		{`{"env_id":"e1"`, FnFields{}, false},
+		{`<html>`, FnFields{}, false},
+		{``, FnFields{}, false},
+	}
+	for _, tt := range tests {
+		got, ok := parseFn([]byte(tt.body))
+		if ok != tt.ok || got != tt.want {
+			t.Errorf("parseFn(%q) = %+v, %v; want %+v, %v", tt.body, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+// FuzzParseFn checks the fast decoder against encoding/json: where both
+// read a body they agree, and a body encoding/json reads with an env_id is
+// never refused. (easyjson is laxer about control characters in strings;
+// that is harmless here.)
+func FuzzParseFn(f *testing.F) {
+	f.Add([]byte(`{"env_id":"e1","cold_start":true,"inflight":3,"handler_ms":1.25,"hash":"x"}`))
+	f.Add([]byte(`{"env_id":null}`))
+	f.Add([]byte(`{"env_id":"a","env_id":"b"}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		got, ok := parseFn(body)
+		var want struct {
+			FnFields
+			EnvID *string `json:"env_id"`
+		}
+		if err := json.Unmarshal(body, &want); err != nil {
+			return
+		}
+		if want.EnvID == nil || len(body) == 0 || body[0] != '{' {
+			return
+		}
+		// encoding/json also matches keys case-insensitively; the function
+		// writes them exactly, and parseFn matches them exactly.
+		lower := bytes.ToLower(body)
+		for _, k := range []string{`"env_id"`, `"cold_start"`, `"inflight"`, `"handler_ms"`} {
+			if bytes.Count(lower, []byte(k)) != bytes.Count(body, []byte(k)) {
+				return
+			}
+		}
+		want.FnFields.EnvID = *want.EnvID
+		if !ok || got != want.FnFields {
+			t.Fatalf("parseFn(%q) = %+v, %v; encoding/json reads %+v", body, got, ok, want.FnFields)
+		}
+	})
+}
+
+func BenchmarkParseFn(b *testing.B) {
+	body := []byte(`{"message":"hello","delay_ms":100,"hash_loops":0,"hash":"5d2a5c2b1fbd1e7b7a9d4c2d6e1f0a3b5c7d9e1f2a4b6c8d0e2f4a6b8c0d2e4f","env_id":"0a287d01df9668ea","cold_start":false,"inflight":12,"handler_ms":100.713}`)
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, ok := parseFn(body); !ok {
+			b.Fatal("not parsed")
+		}
+	}
+}
