@@ -255,6 +255,10 @@ func (a *Attack) httpClient(idle int) *http.Client {
 		DialContext:         conns.dial,
 		MaxIdleConnsPerHost: max(idle, 2),
 		IdleConnTimeout:     90 * time.Second,
+		// Requests are bodiless GETs of a few hundred bytes: a 1 KiB write
+		// buffer instead of 4 KiB saves 3 KiB per connection (6 MiB at
+		// 2000 VUs) and a longer request is merely flushed in parts.
+		WriteBufferSize:     1 << 10,
 		TLSHandshakeTimeout: 10 * time.Second,
 		ForceAttemptHTTP2:   true,
 	}

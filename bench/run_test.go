@@ -1,0 +1,132 @@
+package bench
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lmibench/lmibench/attack"
+	"github.com/lmibench/lmibench/function"
+	"github.com/lmibench/lmibench/stages"
+)
+
+func options(t *testing.T, url string, log io.Writer) Options {
+	t.Helper()
+	return Options{
+		Scenario:  Scenario{Name: "fast-io", Work: function.Work{DelayMS: 1}},
+		Targets:   []Target{{Name: "x", URL: url}},
+		Stages:    []stages.Stage{{Duration: time.Millisecond, Target: 2}, {Duration: 300 * time.Millisecond, Target: 2}},
+		Model:     attack.VUs,
+		OutputDir: t.TempDir(),
+		Log:       log,
+		LogEvery:  time.Hour,
+		Version:   "test",
+	}
+}
+
+func TestRunWritesCSVSidecarAndSummary(t *testing.T) {
+	srv := httptest.NewServer(function.New())
+	defer srv.Close()
+	var log bytes.Buffer
+	o := options(t, srv.URL+"/?token=s3cret", &log)
+	o.GracefulStop = time.Second
+	res, err := Run(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(res.CSVPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	d, err := attack.NewDecoder(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := int64(0)
+	for {
+		var r attack.Record
+		if err := d.Decode(&r); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		if r.Status != 200 || !r.HasFn || r.Scenario != "fast-io" {
+			t.Fatalf("row %+v; want a 200 from the function", r)
+		}
+		n++
+	}
+	if all := res.Stats.Endpoints()[0].All; n == 0 || all.Requests != n {
+		t.Fatalf("CSV rows = %d, stats = %d; want equal and > 0", n, all.Requests)
+	}
+	side, err := ReadSidecar(res.SidecarPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if side.Requests != n || side.End == nil || side.Interrupted || side.CSV != filepath.Base(res.CSVPath) ||
+		side.Stages[1].Duration != 300*time.Millisecond || side.Workload.DelayMS != 1 || side.Version != "test" {
+		t.Fatalf("sidecar = %+v; want the run's facts", side)
+	}
+	if b, _ := os.ReadFile(res.SidecarPath); bytes.Contains(b, []byte("s3cret")) {
+		t.Fatalf("sidecar holds the query secret:\n%s", b)
+	}
+	for _, want := range []string{"fast-io: ", "requests", "0→2 VUs", "csv: " + res.CSVPath} {
+		if !strings.Contains(log.String(), want) {
+			t.Errorf("log lacks %q:\n%s", want, log.String())
+		}
+	}
+}
+
+func TestRunNeverOverwrites(t *testing.T) {
+	dir := t.TempDir()
+	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	var names []string
+	for range 3 {
+		f, base, err := createOutput(dir, "slow-io", at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+		names = append(names, filepath.Base(base))
+	}
+	want := []string{"slow-io-20260102T030405Z", "slow-io-20260102T030405Z-2", "slow-io-20260102T030405Z-3"}
+	if strings.Join(names, " ") != strings.Join(want, " ") {
+		t.Fatalf("names = %v; want %v", names, want)
+	}
+}
+
+func TestPrepareRefusesUnwritableDir(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "f")
+	os.WriteFile(file, nil, 0o644)
+	o := options(t, "http://127.0.0.1:1", io.Discard)
+	o.OutputDir = filepath.Join(file, "sub")
+	if _, err := o.Prepare(); err == nil || !strings.Contains(err.Error(), "--output-dir") {
+		t.Fatalf("Prepare() = %v; want an --output-dir error", err)
+	}
+}
+
+func TestProgressLines(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { http.Error(w, "x", 503) }))
+	defer srv.Close()
+	var log bytes.Buffer
+	o := options(t, srv.URL, &log)
+	o.Live = true
+	o.Stages[1].Duration = 1500 * time.Millisecond
+	if _, err := Run(o); err != nil {
+		t.Fatal(err)
+	}
+	out := log.String()
+	// In place: the second redraw moves the cursor up over the first.
+	if !strings.Contains(out, "\x1b[1A") || !strings.Contains(out, "\x1b[2K") {
+		t.Errorf("live progress does not redraw in place:\n%q", out)
+	}
+	if !strings.Contains(out, "stage 2/2 (2 VUs)") || !strings.Contains(out, "5xx ") {
+		t.Errorf("progress lacks stage or 5xx:\n%s", out)
+	}
+}
