@@ -98,7 +98,7 @@ func Run(o Options) (*Result, error) {
 	defer f.Close()
 	res := &Result{CSVPath: base + ".csv", SidecarPath: base + ".json", Labels: StageLabels(o.Stages, o.Model)}
 	side := o.sidecar(filepath.Base(res.CSVPath), start, res.Labels)
-	if err := writeJSON(res.SidecarPath, side); err != nil {
+	if err := report.WriteJSON(res.SidecarPath, side); err != nil {
 		return nil, err
 	}
 	csvw, err := attack.NewCSVWriter(f)
@@ -115,7 +115,7 @@ func Run(o Options) (*Result, error) {
 
 	side.End, side.Interrupted, side.Dropped = &end, res.Interrupted, atk.Dropped()
 	side.Requests = s.rows
-	werr := errors.Join(s.err, f.Close(), writeJSON(res.SidecarPath, side))
+	werr := errors.Join(s.err, f.Close(), report.WriteJSON(res.SidecarPath, side))
 
 	res.Stats = &s.stats
 	for _, seg := range prof.Segments() {
@@ -151,13 +151,13 @@ func createOutput(dir, scenario string, at time.Time) (*os.File, string, error) 
 	}
 }
 
-func (o *Options) sidecar(csvName string, start time.Time, labels []string) *Sidecar {
+func (o *Options) sidecar(csvName string, start time.Time, labels []string) *report.Meta {
 	host, _ := os.Hostname()
 	targets := make([]Target, len(o.Targets))
 	for i, t := range o.Targets {
 		targets[i] = Target{Name: t.Name, URL: Redact(t.URL)}
 	}
-	return &Sidecar{
+	return &report.Meta{
 		Version: o.Version, CSVVersion: attack.CSVVersion, CSV: csvName,
 		Scenario: o.Scenario.Name, Workload: o.Scenario.Work, Stages: o.Stages, StageLabels: labels,
 		LoadModel: o.Model, Think: o.Think.String(), MaxInflight: o.MaxInflight, Timeout: o.Timeout.String(),

@@ -13,6 +13,7 @@ import (
 
 	"github.com/lmibench/lmibench/attack"
 	"github.com/lmibench/lmibench/function"
+	"github.com/lmibench/lmibench/report"
 	"github.com/lmibench/lmibench/stages"
 )
 
@@ -65,7 +66,7 @@ func TestRunWritesCSVSidecarAndSummary(t *testing.T) {
 	if all := res.Stats.Endpoints()[0].All; n == 0 || all.Requests != n {
 		t.Fatalf("CSV rows = %d, stats = %d; want equal and > 0", n, all.Requests)
 	}
-	side, err := ReadSidecar(res.SidecarPath)
+	side, err := report.ReadMeta(res.SidecarPath)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/lmibench/lmibench/attack"
 	"github.com/lmibench/lmibench/function"
+	"github.com/lmibench/lmibench/report"
 	"github.com/lmibench/lmibench/stages"
 )
 
@@ -79,10 +80,7 @@ func (w Workloads) Select(name string) ([]Scenario, error) {
 }
 
 // Target is a named base URL to benchmark.
-type Target struct {
-	Name string `json:"name"`
-	URL  string `json:"url"`
-}
+type Target = report.Target
 
 // ParseTarget reads a --target value, NAME=URL, with an http(s) URL.
 func ParseTarget(s string) (Target, error) {

@@ -50,8 +50,8 @@ func TestParseTarget(t *testing.T) {
 		want    Target
 		wantErr string
 	}{
-		{"lmi=https://abc.execute-api.us-east-1.amazonaws.com/lmi/2048/hello", Target{"lmi", "https://abc.execute-api.us-east-1.amazonaws.com/lmi/2048/hello"}, ""},
-		{" a = http://127.0.0.1:8080/x?k=v ", Target{"a", "http://127.0.0.1:8080/x?k=v"}, ""},
+		{"lmi=https://abc.execute-api.us-east-1.amazonaws.com/lmi/2048/hello", Target{Name: "lmi", URL: "https://abc.execute-api.us-east-1.amazonaws.com/lmi/2048/hello"}, ""},
+		{" a = http://127.0.0.1:8080/x?k=v ", Target{Name: "a", URL: "http://127.0.0.1:8080/x?k=v"}, ""},
 		{"a=b=http://x", Target{}, "not an http(s) URL"},
 		{"=http://x", Target{}, "want NAME=URL"},
 		{"http://x", Target{}, "want NAME=URL"},
@@ -71,7 +71,7 @@ func TestParseTarget(t *testing.T) {
 			t.Errorf("ParseTarget(%q) = %v, %v; want %v", tt.in, got, err, tt.want)
 		}
 	}
-	if err := CheckTargets([]Target{{"a", "http://x"}, {"a", "http://y"}}); err == nil {
+	if err := CheckTargets([]Target{{Name: "a", URL: "http://x"}, {Name: "a", URL: "http://y"}}); err == nil {
 		t.Errorf("CheckTargets(duplicate) = nil; want an error")
 	}
 	if err := CheckTargets(nil); err == nil {
@@ -80,7 +80,7 @@ func TestParseTarget(t *testing.T) {
 }
 
 func TestEndpointsCarryTheWorkload(t *testing.T) {
-	got := Endpoints([]Target{{"a", "http://h/p"}, {"b", "http://h/p?key=v&delay_ms=9"}}, function.Work{DelayMS: 100, HashLoops: 5})
+	got := Endpoints([]Target{{Name: "a", URL: "http://h/p"}, {Name: "b", URL: "http://h/p?key=v&delay_ms=9"}}, function.Work{DelayMS: 100, HashLoops: 5})
 	want := []attack.Endpoint{
 		{Name: "a", URL: "http://h/p?delay_ms=100&hash_loops=5"},
 		{Name: "b", URL: "http://h/p?delay_ms=100&hash_loops=5&key=v"},

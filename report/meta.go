@@ -1,4 +1,4 @@
-package bench
+package report
 
 import (
 	"encoding/json"
@@ -11,9 +11,10 @@ import (
 	"github.com/lmibench/lmibench/stages"
 )
 
-// Sidecar is the small JSON file beside each CSV: everything about the run
-// that is not a request, so a report can be rebuilt from the two alone.
-type Sidecar struct {
+// Meta is the run's sidecar, the small JSON file beside each CSV:
+// everything about the run that is not a request, so a report can be
+// rebuilt from the two alone.
+type Meta struct {
 	Version      string            `json:"lmibench_version"`
 	CSVVersion   int               `json:"csv_version"`
 	CSV          string            `json:"csv"`
@@ -37,9 +38,9 @@ type Sidecar struct {
 	Host         string            `json:"host"`
 }
 
-// writeJSON replaces path with v as indented JSON, through a temporary
+// WriteJSON replaces path with v as indented JSON, through a temporary
 // file so a reader never sees half of it.
-func writeJSON(path string, v any) error {
+func WriteJSON(path string, v any) error {
 	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode %s: %w", path, err)
@@ -54,13 +55,20 @@ func writeJSON(path string, v any) error {
 	return nil
 }
 
-// ReadSidecar reads a sidecar written by a run.
-func ReadSidecar(path string) (*Sidecar, error) {
+// Target is a benchmarked endpoint as the sidecar records it, its URL
+// stripped of credentials and query secrets.
+type Target struct {
+	Name string `json:"name"`
+	URL  string `json:"url"`
+}
+
+// ReadMeta reads a sidecar written by a run.
+func ReadMeta(path string) (*Meta, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	var s Sidecar
+	var s Meta
 	if err := json.Unmarshal(b, &s); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
