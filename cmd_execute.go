@@ -5,10 +5,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"time"
 
 	"github.com/lmibench/lmibench/attack"
 	"github.com/lmibench/lmibench/bench"
 	"github.com/lmibench/lmibench/function"
+	"github.com/lmibench/lmibench/report"
 )
 
 // execute runs a plan's scenarios one after another. It stops after an
@@ -42,12 +45,18 @@ func execute(p *plan, stdout, stderr io.Writer, interrupts <-chan struct{}) erro
 		}
 	}
 
+	// Several scenarios get a page that links them, named for the start.
+	index := ""
+	if len(p.scenarios) > 1 {
+		index = "index-" + time.Now().UTC().Format("20060102T150405Z") + ".html"
+	}
 	var ok int64
 	var errs []error
+	var entries []report.IndexEntry
 	interrupted := false
 	for _, sc := range p.scenarios {
 		o := p.base
-		o.Scenario, o.Targets, o.Stream = sc, targets, stream
+		o.Scenario, o.Targets, o.Stream, o.IndexLink = sc, targets, stream, index
 		o.Log, o.Live, o.Interrupts = stderr, isTerminal(stderr), interrupts
 		res, err := bench.Run(o)
 		if res == nil {
@@ -56,12 +65,21 @@ func execute(p *plan, stdout, stderr io.Writer, interrupts <-chan struct{}) erro
 		if err != nil {
 			errs = append(errs, err)
 		}
-		for _, e := range res.Stats.Endpoints() {
+		for _, e := range res.Run.Stats.Endpoints() {
 			ok += e.All.OK
 		}
+		entries = append(entries, report.IndexEntry{Run: res.Run, Page: filepath.Base(res.HTMLPath)})
 		if res.Interrupted {
 			interrupted = true
 			break
+		}
+	}
+	if index != "" {
+		path := filepath.Join(p.base.OutputDir, index)
+		if err := report.WriteFile(path, func(w io.Writer) error { return report.WriteIndex(w, entries) }); err != nil {
+			errs = append(errs, err)
+		} else {
+			fmt.Fprintf(stderr, "lmibench: all scenarios: %s\n", path)
 		}
 	}
 	if stream != nil {

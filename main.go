@@ -94,6 +94,7 @@ func newApp(stdout, stderr io.Writer, interrupts <-chan struct{}) *cli.App {
 		ExitErrHandler:            func(*cli.Context, error) {}, // run() owns exit codes
 		Commands: []*cli.Command{
 			runCommand(stdout, stderr, interrupts),
+			reportCommand(stderr),
 			serveCommand(stderr, interrupts),
 			{
 				Name:  "version",

@@ -41,15 +41,16 @@ type Options struct {
 
 	Version string
 	Flags   map[string]string
+	// IndexLink, when set, is the page of all scenarios the run's page links back to.
+	IndexLink string
 }
 
 // Result is what a finished scenario left behind.
 type Result struct {
-	CSVPath, SidecarPath string
-	Stats                *report.Stats
-	Spans                []report.Span
-	Labels               []string
-	Interrupted          bool
+	CSVPath, SidecarPath, HTMLPath string
+	// Run holds the statistics, timeline and sample the report shows.
+	Run         *report.Run
+	Interrupted bool
 }
 
 // Prepare validates the options that can be checked without a network: the
@@ -96,8 +97,9 @@ func Run(o Options) (*Result, error) {
 		return nil, err
 	}
 	defer f.Close()
-	res := &Result{CSVPath: base + ".csv", SidecarPath: base + ".json", Labels: StageLabels(o.Stages, o.Model)}
-	side := o.sidecar(filepath.Base(res.CSVPath), start, res.Labels)
+	res := &Result{CSVPath: base + ".csv", SidecarPath: base + ".json"}
+	labels := StageLabels(o.Stages, o.Model)
+	side := o.sidecar(filepath.Base(res.CSVPath), start, labels)
 	if err := report.WriteJSON(res.SidecarPath, side); err != nil {
 		return nil, err
 	}
@@ -108,8 +110,9 @@ func Run(o Options) (*Result, error) {
 
 	fmt.Fprintf(o.Log, "lmibench: %s: %s against %d endpoints for %s (%s model), writing %s\n",
 		o.Scenario.Name, describeWork(o.Scenario), len(o.Targets), prof.Total(), o.Model, res.CSVPath)
-	s := &sink{opts: &o, prof: prof, file: csvw, path: res.CSVPath, labels: res.Labels}
-	s.stats.Order = targetNames(o.Targets)
+	res.Run = &report.Run{Meta: side, Source: res.CSVPath}
+	res.Run.Stats.Order = targetNames(o.Targets)
+	s := &sink{opts: &o, prof: prof, file: csvw, path: res.CSVPath, labels: labels, run: res.Run}
 	res.Interrupted = s.consume(atk)
 	end := time.Now().UTC()
 
@@ -117,18 +120,22 @@ func Run(o Options) (*Result, error) {
 	side.Requests = s.rows
 	werr := errors.Join(s.err, f.Close(), report.WriteJSON(res.SidecarPath, side))
 
-	res.Stats = &s.stats
+	var spans []report.Span
 	for _, seg := range prof.Segments() {
-		res.Spans = append(res.Spans, report.Span{Start: seg.Start, End: seg.End()})
+		spans = append(spans, report.Span{Start: seg.Start, End: seg.End()})
 	}
 	fmt.Fprintf(o.Log, "\n%s: %d requests in %s\n", o.Scenario.Name, s.rows, end.Sub(start).Round(time.Millisecond))
-	if err := report.WriteTable(o.Log, res.Stats, report.TableOptions{Spans: res.Spans, Labels: res.Labels}); err != nil {
+	if err := report.WriteTable(o.Log, &res.Run.Stats, report.TableOptions{Spans: spans, Labels: labels}); err != nil {
 		werr = errors.Join(werr, err)
 	}
 	if d := atk.Dropped(); d > 0 {
 		fmt.Fprintf(o.Log, "  %d requests were not sent: --max-inflight %d was reached (rows with error %q)\n", d, o.MaxInflight, attack.ErrDropped)
 	}
-	fmt.Fprintf(o.Log, "  csv: %s\n  sidecar: %s\n", res.CSVPath, res.SidecarPath)
+	res.HTMLPath = base + ".html"
+	if err := report.WriteFile(res.HTMLPath, func(w io.Writer) error { return res.Run.WritePage(w, o.IndexLink) }); err != nil {
+		werr = errors.Join(werr, err)
+	}
+	fmt.Fprintf(o.Log, "  csv: %s\n  sidecar: %s\n  report: %s\n", res.CSVPath, res.SidecarPath, res.HTMLPath)
 	return res, werr
 }
 

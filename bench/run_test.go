@@ -63,7 +63,7 @@ func TestRunWritesCSVSidecarAndSummary(t *testing.T) {
 		}
 		n++
 	}
-	if all := res.Stats.Endpoints()[0].All; n == 0 || all.Requests != n {
+	if all := res.Run.Stats.Endpoints()[0].All; n == 0 || all.Requests != n {
 		t.Fatalf("CSV rows = %d, stats = %d; want equal and > 0", n, all.Requests)
 	}
 	side, err := report.ReadMeta(res.SidecarPath)

@@ -22,7 +22,7 @@ type sink struct {
 	file   *attack.CSVWriter
 	path   string
 	labels []string
-	stats  report.Stats
+	run    *report.Run
 	live   report.Live
 	rows   int64
 	err    error // first error writing the CSV file
@@ -80,7 +80,7 @@ func (s *sink) add(r *attack.Record) {
 			s.streamGone(err)
 		}
 	}
-	s.stats.Add(r)
+	s.run.Add(r)
 	s.live.Add(r)
 }
 
@@ -124,7 +124,7 @@ func (s *sink) progress(atk *attack.Attack, final bool) {
 	if s.opts.Live && s.drawn > 0 {
 		fmt.Fprintf(&b, "\x1b[%dA", s.drawn) // back to the first line drawn
 	}
-	lines := s.live.Lines(now, s.stats.Order)
+	lines := s.live.Lines(now, s.run.Stats.Order)
 	for _, l := range lines {
 		if s.opts.Live {
 			b.WriteString("\x1b[2K")

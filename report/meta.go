@@ -38,23 +38,6 @@ type Meta struct {
 	Host         string            `json:"host"`
 }
 
-// WriteJSON replaces path with v as indented JSON, through a temporary
-// file so a reader never sees half of it.
-func WriteJSON(path string, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return fmt.Errorf("encode %s: %w", path, err)
-	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
-		return fmt.Errorf("write %s: %w", tmp, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
-}
-
 // Target is a benchmarked endpoint as the sidecar records it, its URL
 // stripped of credentials and query secrets.
 type Target struct {

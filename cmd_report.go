@@ -1,0 +1,119 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/lmibench/lmibench/report"
+)
+
+func reportCommand(stderr io.Writer) *cli.Command {
+	return &cli.Command{
+		Name:      "report",
+		Usage:     "rebuild HTML reports from the CSVs of earlier runs",
+		ArgsUsage: "FILE.csv [FILE.csv ...]",
+		Description: "Each CSV gets its page beside it (with its .json sidecar and .series.json when present; " +
+			"without them the stages are shown as the rows recorded them). One CSV: -o names its page. " +
+			"Several: each page goes beside its CSV and -o names the page that links them all.",
+		OnUsageError: usageError,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, EnvVars: env("output"),
+				Usage: "the page to write (default: beside the CSV, or index.html beside the first one)"},
+		},
+		Action: func(c *cli.Context) error {
+			files, output, err := splitOutput(c.Args().Slice(), c.String("output"))
+			if err != nil {
+				return err
+			}
+			if len(files) == 0 {
+				return badInput("report: name at least one CSV file")
+			}
+			// Read every file before writing anything: a bad one is refused
+			// with its name and line, and nothing is half done.
+			var runs []*report.Run
+			for _, f := range files {
+				if !strings.HasSuffix(f, ".csv") {
+					return badInput("report: %s: not a .csv file", f)
+				}
+				r, err := report.ReadRun(f)
+				if err != nil {
+					return badInput("report: %v", err)
+				}
+				if r.Warning != "" {
+					fmt.Fprintf(stderr, "lmibench: warning: %s\n", r.Warning)
+				}
+				runs = append(runs, r)
+			}
+			return writeReports(runs, output, stderr)
+		},
+	}
+}
+
+// splitOutput takes -o/--output from among the files: urfave/cli v2 stops
+// reading flags at the first argument, and `report a.csv b.csv -o x.html`
+// is how people write it.
+func splitOutput(args []string, output string) (files []string, out string, err error) {
+	out = output
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "-o" || a == "--output" || a == "-output":
+			if i+1 == len(args) {
+				return nil, "", badInput("report: %s needs a file name", a)
+			}
+			out = args[i+1]
+			i++
+		case strings.HasPrefix(a, "-o=") || strings.HasPrefix(a, "--output="):
+			out = a[strings.Index(a, "=")+1:]
+		case strings.HasPrefix(a, "-") && a != "-":
+			return nil, "", badInput("report: unknown flag %s", a)
+		default:
+			files = append(files, a)
+		}
+	}
+	return files, out, nil
+}
+
+func writeReports(runs []*report.Run, output string, stderr io.Writer) error {
+	pageOf := func(r *report.Run) string { return strings.TrimSuffix(r.Source, ".csv") + ".html" }
+	if len(runs) == 1 {
+		path := output
+		if path == "" {
+			path = pageOf(runs[0])
+		}
+		return writeReport(path, stderr, func(w io.Writer) error { return runs[0].WritePage(w, "") })
+	}
+	index := output
+	if index == "" {
+		index = filepath.Join(filepath.Dir(runs[0].Source), "index.html")
+	}
+	var entries []report.IndexEntry
+	for _, r := range runs {
+		page := pageOf(r)
+		back, err := filepath.Rel(filepath.Dir(page), index)
+		if err != nil {
+			back = index
+		}
+		if err := writeReport(page, stderr, func(w io.Writer) error { return r.WritePage(w, back) }); err != nil {
+			return err
+		}
+		link, err := filepath.Rel(filepath.Dir(index), page)
+		if err != nil {
+			link = page
+		}
+		entries = append(entries, report.IndexEntry{Run: r, Page: link})
+	}
+	return writeReport(index, stderr, func(w io.Writer) error { return report.WriteIndex(w, entries) })
+}
+
+func writeReport(path string, stderr io.Writer, write func(io.Writer) error) error {
+	if err := report.WriteFile(path, write); err != nil {
+		return &exitError{code: exitFailure, err: err}
+	}
+	fmt.Fprintf(stderr, "lmibench: report: %s\n", path)
+	return nil
+}

@@ -1,0 +1,145 @@
+package report
+
+import (
+	"context"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+)
+
+// chromium finds Debian's headless browser. CI installs it; elsewhere the
+// browser tests are skipped when it is missing.
+func chromium(t *testing.T) string {
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("no chromium on PATH: .ci/run installs Debian's chromium")
+	}
+	t.Skip("no chromium on PATH")
+	return ""
+}
+
+// pageCheck is what a headless browser saw of a page.
+type pageCheck struct {
+	instances int      // live echarts instances
+	plots     int      // chart elements on the page
+	errors    []string // console errors and uncaught exceptions
+	requests  []string // every URL the page asked for
+}
+
+// loadInBrowser opens path from file:// in headless Chromium and reports
+// the echarts instances, console errors and network requests.
+func loadInBrowser(t *testing.T, path string) pageCheck {
+	t.Helper()
+	exe := chromium(t)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancel()
+	ctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	ctx, cancel = context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+
+	var mu sync.Mutex
+	var got pageCheck
+	chromedp.ListenTarget(ctx, func(ev any) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch e := ev.(type) {
+		case *runtime.EventConsoleAPICalled:
+			if e.Type == runtime.APITypeError || e.Type == runtime.APITypeWarning {
+				var parts []string
+				for _, a := range e.Args {
+					parts = append(parts, string(a.Value)+a.Description)
+				}
+				got.errors = append(got.errors, string(e.Type)+": "+strings.Join(parts, " "))
+			}
+		case *runtime.EventExceptionThrown:
+			got.errors = append(got.errors, "exception: "+e.ExceptionDetails.Error())
+		case *network.EventRequestWillBeSent:
+			got.requests = append(got.requests, e.Request.URL)
+		}
+	})
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var instances, plots int
+	err = chromedp.Run(ctx,
+		network.Enable(),
+		runtime.Enable(),
+		chromedp.Navigate("file://"+abs),
+		chromedp.WaitReady("footer", chromedp.ByQuery),
+		chromedp.Sleep(500*time.Millisecond),
+		chromedp.Evaluate(`document.querySelectorAll(".plot").length`, &plots),
+		chromedp.Evaluate(`Array.from(document.querySelectorAll(".plot")).filter(el => echarts.getInstanceByDom(el)).length`, &instances),
+		// Exercise the log-scale toggles too: they must not throw.
+		chromedp.Evaluate(`document.querySelectorAll("button.log").forEach(b => b.click()); true`, nil),
+		chromedp.Sleep(200*time.Millisecond),
+	)
+	if err != nil {
+		t.Fatalf("load %s in %s: %v", path, exe, err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	got.instances, got.plots = instances, plots
+	return got
+}
+
+func assertCleanPage(t *testing.T, path string, wantCharts int) {
+	t.Helper()
+	got := loadInBrowser(t, path)
+	if got.plots != wantCharts || got.instances != wantCharts {
+		t.Errorf("%s: %d echarts instances on %d chart elements; want %d of each", path, got.instances, got.plots, wantCharts)
+	}
+	if len(got.errors) > 0 {
+		t.Errorf("%s: console errors: %q", path, got.errors)
+	}
+	for _, u := range got.requests {
+		if !strings.HasPrefix(u, "file://") {
+			t.Errorf("%s: the page requested %s; want no network request", path, u)
+		}
+	}
+}
+
+func TestPageInBrowser(t *testing.T) {
+	chromium(t)
+	dir := t.TempDir()
+	run := syntheticRun(20000, true)
+	run.Extra = []Series{{Name: "LMI instances", Unit: "instances", Points: [][2]float64{{0, 3}, {30, 4}, {60, 6}}}}
+	page := filepath.Join(dir, "high-cpu.html")
+	if err := WriteFile(page, func(w io.Writer) error { return run.WritePage(w, "index.html") }); err != nil {
+		t.Fatal(err)
+	}
+	assertCleanPage(t, page, 11)
+
+	index := filepath.Join(dir, "index.html")
+	other := syntheticRun(500, false)
+	err := WriteFile(index, func(w io.Writer) error {
+		return WriteIndex(w, []IndexEntry{{Run: run, Page: "high-cpu.html"}, {Run: other, Page: "other.html"}})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertCleanPage(t, index, 2)
+}

@@ -1,0 +1,407 @@
+package report
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+)
+
+// palette gives each endpoint one colour on every chart.
+var palette = []string{"#5470c6", "#ee6666", "#3ba272", "#fac858", "#73c0de", "#9a60b4", "#fc8452", "#91cc75"}
+
+// echart is what the page needs of a go-echarts chart: its final options.
+type echart interface {
+	Validate()
+	JSON() map[string]interface{}
+}
+
+// chartSpec is one chart of the page with its heading.
+type chartSpec struct {
+	ID        string
+	Title     string
+	Note      string
+	Time      bool // on the shared elapsed-time axis, zoomed together
+	LogToggle bool // offers a log-scale y axis
+	chart     echart
+}
+
+// axes holds what every time chart of a run shares.
+type axes struct {
+	end    float64   // seconds, the axis' max
+	starts []float64 // stage starts, seconds
+	labels []string  // stage labels
+	width  float64   // bucket width, seconds
+	names  []string  // endpoints in order
+	unit   string    // "VUs" or "req/s"
+}
+
+func (a *axes) color(i int) string { return palette[i%len(palette)] }
+
+func (a *axes) timeX() opts.XAxis {
+	return opts.XAxis{Type: "value", Name: "elapsed s", Min: 0, Max: math.Ceil(a.end), NameLocation: "middle", NameGap: 28}
+}
+
+// stageLines marks the stage boundaries with their labels ("64→128 VUs").
+func (a *axes) stageLines() []charts.SeriesOpts {
+	items := make([]opts.MarkLineNameXAxisItem, len(a.starts))
+	for i, s := range a.starts {
+		items[i] = opts.MarkLineNameXAxisItem{Name: a.labels[i], XAxis: s}
+	}
+	return []charts.SeriesOpts{
+		charts.WithMarkLineNameXAxisItemOpts(items...),
+		charts.WithMarkLineStyleOpts(opts.MarkLineStyle{
+			Symbol:    []string{"none", "none"},
+			Label:     &opts.Label{Show: opts.Bool(true), Formatter: "{b}", Position: "insideEndTop", Color: "#666"},
+			LineStyle: &opts.LineStyle{Type: "dashed", Color: "#999", Width: 1},
+		}),
+	}
+}
+
+// seriesOpts adds the stage lines to the first series of a time chart.
+func (a *axes) seriesOpts(first bool, o ...charts.SeriesOpts) []charts.SeriesOpts {
+	if first {
+		o = append(o, a.stageLines()...)
+	}
+	return o
+}
+
+func common(yName string, legend bool, extra ...charts.GlobalOpts) []charts.GlobalOpts {
+	o := []charts.GlobalOpts{
+		charts.WithInitializationOpts(opts.Initialization{Width: "100%", Height: "360px"}),
+		charts.WithYAxisOpts(opts.YAxis{Name: yName, Type: "value", AxisLabel: &opts.AxisLabel{}}),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(legend), Top: "0", Type: "scroll"}),
+		charts.WithGridOpts(opts.Grid{Left: "64", Right: "64", Top: "40", Bottom: "64"}),
+	}
+	return append(o, extra...)
+}
+
+func (a *axes) timeChart(yName string, extra ...charts.GlobalOpts) *charts.Line {
+	l := charts.NewLine()
+	g := append(common(yName, true, charts.WithXAxisOpts(a.timeX()),
+		charts.WithDataZoomOpts(opts.DataZoom{Type: "inside", XAxisIndex: 0})), extra...)
+	l.SetGlobalOptions(g...)
+	return l
+}
+
+// bucketTime is the middle of bucket i, in seconds.
+func (a *axes) bucketTime(i int) float64 { return (float64(i) + 0.5) * a.width }
+
+func ms(d time.Duration) float64 { return math.Round(float64(d)/float64(time.Millisecond)*1000) / 1000 }
+
+func lineStyle(color, kind string) charts.SeriesOpts {
+	return charts.WithLineStyleOpts(opts.LineStyle{Color: color, Type: kind, Width: 1.5})
+}
+
+func itemColor(color string) charts.SeriesOpts {
+	return charts.WithItemStyleOpts(opts.ItemStyle{Color: color})
+}
+
+func noSymbols() charts.SeriesOpts {
+	return charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false)})
+}
+
+// latencyScatter is chart 1: sampled requests per endpoint.
+func (r *Run) latencyScatter(a *axes) chartSpec {
+	s := charts.NewScatter()
+	s.SetGlobalOptions(common("latency ms", true,
+		charts.WithXAxisOpts(a.timeX()),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
+		charts.WithDataZoomOpts(opts.DataZoom{Type: "inside", XAxisIndex: 0}))...)
+	note := ""
+	for i, name := range a.names {
+		pts, of := r.Sample.Points(name)
+		var ok, failed []opts.ScatterData
+		for _, p := range pts {
+			d := opts.ScatterData{Value: []interface{}{round3(p.Elapsed), round3(max(p.LatencyMS, 0.001))}}
+			if p.OK {
+				ok = append(ok, d)
+			} else {
+				failed = append(failed, d)
+			}
+		}
+		s.AddSeries(name, ok, a.seriesOpts(i == 0, itemColor(a.color(i)),
+			charts.WithScatterChartOpts(opts.ScatterChart{SymbolSize: 3}))...)
+		if len(failed) > 0 {
+			s.AddSeries(name+" failed", failed, itemColor(a.color(i)),
+				charts.WithScatterChartOpts(opts.ScatterChart{SymbolSize: 5, Symbol: "triangle"}))
+		}
+		note += fmt.Sprintf(" %s: %d of %d requests.", name, len(pts), of)
+	}
+	return chartSpec{Title: "Latency of every request (sampled)", Time: true, LogToggle: true, chart: s,
+		Note: "A uniform random sample per endpoint, shuffled so no part of the run hides another; the CSV holds every request." + note}
+}
+
+// percentilesOverTime is chart 2.
+func (r *Run) percentilesOverTime(a *axes) chartSpec {
+	l := a.timeChart("latency ms")
+	hidden := map[string]bool{}
+	first := true
+	for i, name := range a.names {
+		for _, q := range []struct {
+			label string
+			q     float64
+			style string
+		}{{"p99", 0.99, "solid"}, {"p90", 0.90, "dashed"}, {"p50", 0.50, "dotted"}} {
+			var data []opts.LineData
+			for j, b := range r.Timeline.Buckets(name) {
+				if b.Latency.Count() > 0 {
+					data = append(data, opts.LineData{Value: []interface{}{round3(a.bucketTime(j)), ms(b.Quantile(q.q))}})
+				}
+			}
+			series := name + " " + q.label
+			if q.label != "p99" {
+				hidden[series] = false
+			}
+			l.AddSeries(series, data, a.seriesOpts(first, lineStyle(a.color(i), q.style), itemColor(a.color(i)), noSymbols())...)
+			first = false
+		}
+	}
+	l.SetGlobalOptions(charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Type: "scroll", Selected: hidden}))
+	return chartSpec{Title: "p50, p90, p99 over time", Time: true, LogToggle: true, chart: l,
+		Note: fmt.Sprintf("Per %s bucket, successful requests only (failures have their own charts). p50 and p90 are off until picked in the legend.", secs(a.width))}
+}
+
+// stageBars is chart 3: a quantile per stage per endpoint.
+func (r *Run) stageBars(a *axes) chartSpec {
+	b := charts.NewBar()
+	b.SetGlobalOptions(common("latency ms", true)...)
+	b.SetXAxis(a.labels)
+	hidden := map[string]bool{}
+	for i, e := range r.Stats.Endpoints() {
+		for _, q := range []struct {
+			label string
+			q     float64
+		}{{"p99", 0.99}, {"p90", 0.9}, {"p50", 0.5}} {
+			data := make([]opts.BarData, len(a.labels))
+			for s := range a.labels {
+				if s < len(e.Stages) && e.Stages[s].Latency.Count() > 0 {
+					data[s] = opts.BarData{Value: ms(e.Stages[s].Quantile(q.q))}
+				} else {
+					data[s] = opts.BarData{Value: "-"}
+				}
+			}
+			name := e.Name + " " + q.label
+			if q.label != "p99" {
+				hidden[name] = false
+			}
+			b.AddSeries(name, data, itemColor(a.color(i)))
+		}
+	}
+	b.SetGlobalOptions(charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Type: "scroll", Selected: hidden}))
+	return chartSpec{Title: "p99 per stage", chart: b,
+		Note: "Successful requests only; p50 and p90 are in the legend."}
+}
+
+// failureRates is chart 4a: 5xx and 429 rates per stage.
+func (r *Run) failureRates(a *axes) chartSpec {
+	b := charts.NewBar()
+	b.SetGlobalOptions(common("% of requests", true)...)
+	b.SetXAxis(a.labels)
+	for i, e := range r.Stats.Endpoints() {
+		for _, k := range []string{"5xx", "429", "errors"} {
+			data := make([]opts.BarData, len(a.labels))
+			for s := range a.labels {
+				v := 0.0
+				if s < len(e.Stages) {
+					c := e.Stages[s].Counts
+					v = map[string]float64{"5xx": c.Rate(c.S5xx), "429": c.Rate(c.S429), "errors": c.Rate(c.Errors)}[k]
+				}
+				data[s] = opts.BarData{Value: round3(v)}
+			}
+			b.AddSeries(e.Name+" "+k, data, itemColor(a.color(i)))
+		}
+	}
+	return chartSpec{Title: "5xx, 429 and transport-error rates per stage", chart: b,
+		Note: "Percent of each stage's requests: 5xx responses, 429 throttles, and requests with no response (timeouts, refused, reset, dropped, stopped)."}
+}
+
+// failuresOverTime is chart 4b: error and 5xx counts per second.
+func (r *Run) failuresOverTime(a *axes) chartSpec {
+	l := a.timeChart("per second")
+	first := true
+	for i, name := range a.names {
+		var errs, s5 []opts.LineData
+		for j, b := range r.Timeline.Buckets(name) {
+			t := round3(a.bucketTime(j))
+			errs = append(errs, opts.LineData{Value: []interface{}{t, round3(float64(b.Errors) / a.width)}})
+			s5 = append(s5, opts.LineData{Value: []interface{}{t, round3(float64(b.S5xx) / a.width)}})
+		}
+		l.AddSeries(name+" 5xx", s5, a.seriesOpts(first, lineStyle(a.color(i), "solid"), itemColor(a.color(i)), noSymbols())...)
+		l.AddSeries(name+" errors", errs, lineStyle(a.color(i), "dashed"), itemColor(a.color(i)), noSymbols())
+		first = false
+	}
+	return chartSpec{Title: "5xx and errors over time", Time: true, chart: l,
+		Note: "Per second, averaged over " + secs(a.width) + " buckets."}
+}
+
+// throughput is chart 5: achieved req/s with the profile's target.
+func (r *Run) throughput(a *axes) chartSpec {
+	targetAxis := 0
+	if a.unit != "req/s" {
+		targetAxis = 1
+	}
+	l := a.timeChart("req/s")
+	if targetAxis == 1 {
+		l.ExtendYAxis(opts.YAxis{Name: a.unit, Type: "value", Position: "right", AxisLabel: &opts.AxisLabel{}})
+	}
+	first := true
+	for i, name := range a.names {
+		var got, want []opts.LineData
+		for j, b := range r.Timeline.Buckets(name) {
+			t := round3(a.bucketTime(j))
+			got = append(got, opts.LineData{Value: []interface{}{t, round3(float64(b.Requests-b.Dropped) / a.width)}})
+			want = append(want, opts.LineData{Value: []interface{}{t, round3(b.Target())}})
+		}
+		l.AddSeries(name, got, a.seriesOpts(first, lineStyle(a.color(i), "solid"), itemColor(a.color(i)), noSymbols())...)
+		l.AddSeries(name+" target "+a.unit, want, lineStyle(a.color(i), "dotted"), itemColor(a.color(i)), noSymbols(),
+			charts.WithLineChartOpts(opts.LineChart{YAxisIndex: targetAxis, ShowSymbol: opts.Bool(false)}))
+		first = false
+	}
+	note := "Requests sent per second (dropped ones excluded) and, dotted, the profile's target"
+	if targetAxis == 1 {
+		note += " in VUs on the right axis: in the closed model throughput follows latency."
+	} else {
+		note += " in req/s."
+	}
+	return chartSpec{Title: "Throughput against the target", Time: true, chart: l, Note: note}
+}
+
+// distribution is chart 6: the latency percentile curve per endpoint.
+func (r *Run) distribution(a *axes) chartSpec {
+	qs := []float64{0, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.995, 0.999, 0.9999, 1}
+	labels := make([]string, len(qs))
+	for i, q := range qs {
+		labels[i] = map[float64]string{0: "min", 1: "max"}[q]
+		if labels[i] == "" {
+			labels[i] = "p" + trimFloat(q*100)
+		}
+	}
+	l := charts.NewLine()
+	l.SetGlobalOptions(common("latency ms", true)...)
+	l.SetXAxis(labels)
+	for i, e := range r.Stats.Endpoints() {
+		data := make([]opts.LineData, len(qs))
+		for j, q := range qs {
+			data[j] = opts.LineData{Value: ms(e.All.Quantile(q))}
+			if q == 0 {
+				data[j] = opts.LineData{Value: ms(e.All.Quantile(1e-9))}
+			}
+		}
+		l.AddSeries(e.Name, data, lineStyle(a.color(i), "solid"), itemColor(a.color(i)))
+	}
+	return chartSpec{Title: "Latency distribution", LogToggle: true, chart: l,
+		Note: "Percentiles of each endpoint's successful requests over the whole run."}
+}
+
+// environments is chart 7: distinct execution environments and cold starts.
+func (r *Run) environments(a *axes) chartSpec {
+	l := a.timeChart("environments")
+	l.ExtendYAxis(opts.YAxis{Name: "cold starts", Type: "value", Position: "right", AxisLabel: &opts.AxisLabel{}})
+	first := true
+	for i, name := range a.names {
+		var envs, cold []opts.LineData
+		for j, b := range r.Timeline.Buckets(name) {
+			t := round3(a.bucketTime(j))
+			envs = append(envs, opts.LineData{Value: []interface{}{t, len(b.Envs)}})
+			cold = append(cold, opts.LineData{Value: []interface{}{t, b.Cold}})
+		}
+		l.AddSeries(name, envs, a.seriesOpts(first, lineStyle(a.color(i), "solid"), itemColor(a.color(i)), noSymbols(),
+			charts.WithLineChartOpts(opts.LineChart{Step: "middle", ShowSymbol: opts.Bool(false)}))...)
+		l.AddSeries(name+" cold starts", cold, lineStyle(a.color(i), "dotted"), itemColor(a.color(i)),
+			charts.WithLineChartOpts(opts.LineChart{YAxisIndex: 1, ShowSymbol: opts.Bool(false)}))
+		first = false
+	}
+	return chartSpec{Title: "Execution environments seen", Time: true, chart: l,
+		Note: "Distinct env_id values that answered in each " + secs(a.width) + " bucket, and cold starts (right axis), as the function reports them."}
+}
+
+// latencyVsLoad is chart 8: p99 against the load at the time.
+func (r *Run) latencyVsLoad(a *axes) chartSpec {
+	s := charts.NewScatter()
+	s.SetGlobalOptions(common("p99 ms", true,
+		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: a.unit, NameLocation: "middle", NameGap: 28}),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}))...)
+	for i, name := range a.names {
+		var data []opts.ScatterData
+		for _, b := range r.Timeline.Buckets(name) {
+			if b.Latency.Count() > 0 {
+				data = append(data, opts.ScatterData{Value: []interface{}{round3(b.Target()), ms(b.Quantile(0.99))}})
+			}
+		}
+		s.AddSeries(name, data, itemColor(a.color(i)), charts.WithScatterChartOpts(opts.ScatterChart{SymbolSize: 6}))
+	}
+	return chartSpec{Title: "Latency against load", LogToggle: true, chart: s,
+		Note: "Each point is one " + secs(a.width) + " bucket: its p99 against the target (" + a.unit + ") at the time. Where a line bends up, that function starts to break."}
+}
+
+// statusCodes is chart 9: outcomes per second over all endpoints.
+func (r *Run) statusCodes(a *axes) chartSpec {
+	l := a.timeChart("per second")
+	classes := []struct {
+		name, color string
+		of          func(c *Counts) int64
+	}{
+		{"2xx/3xx", "#3ba272", func(c *Counts) int64 { return c.OK }},
+		{"429", "#fac858", func(c *Counts) int64 { return c.S429 }},
+		{"other 4xx", "#fc8452", func(c *Counts) int64 { return c.S4xx - c.S429 }},
+		{"5xx", "#ee6666", func(c *Counts) int64 { return c.S5xx }},
+		{"transport errors", "#9a60b4", func(c *Counts) int64 { return c.Errors }},
+	}
+	n := r.Timeline.Len()
+	for k, cl := range classes {
+		data := make([]opts.LineData, n)
+		for j := range n {
+			var sum int64
+			for _, name := range a.names {
+				if bs := r.Timeline.Buckets(name); j < len(bs) {
+					sum += cl.of(&bs[j].Counts)
+				}
+			}
+			data[j] = opts.LineData{Value: []interface{}{round3(a.bucketTime(j)), round3(float64(sum) / a.width)}}
+		}
+		l.AddSeries(cl.name, data, a.seriesOpts(k == 0, itemColor(cl.color), noSymbols(),
+			charts.WithLineChartOpts(opts.LineChart{Stack: "all", ShowSymbol: opts.Bool(false)}),
+			charts.WithAreaStyleOpts(opts.AreaStyle{Opacity: opts.Float(0.5)}))...)
+	}
+	return chartSpec{Title: "Status codes per second", Time: true, chart: l,
+		Note: "All endpoints together, stacked."}
+}
+
+// extraSeries is chart 10: platform series saved beside the run.
+func (r *Run) extraSeries(a *axes) chartSpec {
+	l := a.timeChart("")
+	axisOf := map[string]int{} // unit → y axis; a third unit shares the right axis
+	for i, s := range r.Extra {
+		axis, ok := axisOf[s.Unit]
+		if !ok {
+			axis = min(len(axisOf), 1)
+			y := opts.YAxis{Name: s.Unit, Type: "value", AxisLabel: &opts.AxisLabel{}}
+			switch len(axisOf) {
+			case 0:
+				l.SetGlobalOptions(charts.WithYAxisOpts(y))
+			case 1:
+				y.Position = "right"
+				l.ExtendYAxis(y)
+			}
+			axisOf[s.Unit] = axis
+		}
+		data := make([]opts.LineData, len(s.Points))
+		for j, p := range s.Points {
+			data[j] = opts.LineData{Value: []interface{}{round3(p[0]), round3(p[1])}}
+		}
+		l.AddSeries(s.Name, data, a.seriesOpts(i == 0, itemColor(palette[(i+3)%len(palette)]),
+			charts.WithLineChartOpts(opts.LineChart{YAxisIndex: axis, Step: "end"}))...)
+	}
+	return chartSpec{Title: "The platform's side", Time: true, chart: l,
+		Note: "Series saved with the run: execution environments, concurrency and instances as the platform reported them."}
+}
+
+func round3(v float64) float64 { return math.Round(v*1000) / 1000 }
+
+func trimFloat(v float64) string { return fmt.Sprintf("%g", round3(v)) }
+
+func secs(w float64) string { return trimFloat(w) + " s" }

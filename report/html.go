@@ -1,0 +1,263 @@
+package report
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/lmibench/lmibench/stages"
+)
+
+// echartsJS is Apache ECharts 6.1.0's dist/echarts.min.js from the npm
+// package, with its LICENSE and NOTICE beside it in assets/. It is inlined
+// so the page works from file:// with no network.
+//
+//go:embed assets/echarts.min.js
+var echartsJS string
+
+//go:embed assets/page.css
+var pageCSS string
+
+//go:embed assets/page.js
+var pageJS string
+
+// Why not go-echarts' own page renderer: it writes each chart's options
+// into a <script> with HTML escaping off, so an endpoint named
+// "</script><script>…" would run. Here the charts are still built with
+// go-echarts, but their options travel as escaped JSON data blocks that a
+// small script hands to echarts, and every text from input goes through
+// html/template.
+var pageTmpl = template.Must(template.New("page").Parse(`<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{.Title}}</title>
+<style>{{.CSS}}</style>
+<script>{{.ECharts}}</script>
+</head>
+<body>
+<header>
+<h1>{{.Title}}</h1>
+{{if .Index}}<p class="nav"><a href="{{.Index}}">← all scenarios</a></p>{{end}}
+{{range .Warnings}}<p class="warning">{{.}}</p>{{end}}
+{{if .Facts}}<dl class="facts">{{range .Facts}}<dt>{{.Name}}</dt><dd>{{.Value}}</dd>{{end}}</dl>{{end}}
+</header>
+{{range .Tables}}<section class="table">
+<h2>{{.Title}}</h2>
+{{if .Note}}<p class="note">{{.Note}}</p>{{end}}
+<table><thead><tr>{{range .Head}}<th>{{.}}</th>{{end}}</tr></thead>
+<tbody>{{range .Rows}}<tr>{{range .}}<td>{{if .Link}}<a href="{{.Link}}">{{.Text}}</a>{{else}}{{.Text}}{{end}}</td>{{end}}</tr>{{end}}</tbody></table>
+</section>
+{{end}}
+{{if .Grid}}<div class="grid">{{end}}
+{{range .Charts}}<section class="chart">
+<h2>{{.Title}}{{if .LogToggle}} <button type="button" class="log" data-chart="{{.ID}}">log scale</button>{{end}}</h2>
+{{if .Note}}<p class="note">{{.Note}}</p>{{end}}
+<div class="plot" id="{{.ID}}" data-time="{{.Time}}"></div>
+<script type="application/json" id="{{.ID}}-options">{{.Options}}</script>
+</section>
+{{end}}
+{{if .Grid}}</div>{{end}}
+<footer>lmibench {{.Version}} · charts by Apache ECharts (Apache-2.0)</footer>
+<script>{{.JS}}</script>
+</body>
+</html>
+`))
+
+type fact struct{ Name, Value string }
+
+type cell struct{ Text, Link string }
+
+type table struct {
+	Title, Note string
+	Head        []string
+	Rows        [][]cell
+}
+
+type renderedChart struct {
+	chartSpec
+	Options template.JS
+}
+
+type page struct {
+	Title, Index, Version string
+	Grid                  bool // charts side by side
+	Warnings              []string
+	Facts                 []fact
+	Tables                []table
+	Charts                []renderedChart
+	CSS                   template.CSS
+	ECharts, JS           template.JS
+}
+
+// render builds every chart's options and writes the page.
+func (p *page) render(w io.Writer, specs []chartSpec) error {
+	p.CSS, p.ECharts, p.JS = template.CSS(pageCSS), template.JS(echartsJS), template.JS(pageJS)
+	for i, s := range specs {
+		s.ID = fmt.Sprintf("chart%d", i+1)
+		s.chart.Validate()
+		// json.Marshal escapes <, > and &, so no text can end the block.
+		b, err := json.Marshal(s.chart.JSON())
+		if err != nil {
+			return fmt.Errorf("chart %q: %w", s.Title, err)
+		}
+		p.Charts = append(p.Charts, renderedChart{chartSpec: s, Options: template.JS(b)})
+	}
+	if err := pageTmpl.Execute(w, p); err != nil {
+		return fmt.Errorf("render page: %w", err)
+	}
+	return nil
+}
+
+// WritePage writes the self-contained HTML page of one run. index, when
+// set, is the link back to the page of all scenarios.
+func (r *Run) WritePage(w io.Writer, index string) error {
+	a := r.axes()
+	p := &page{Title: "lmibench · " + r.Name(), Index: index, Version: r.version(), Facts: r.facts(a), Tables: r.tables(a)}
+	if r.Warning != "" {
+		p.Warnings = append(p.Warnings, r.Warning)
+	}
+	specs := []chartSpec{
+		r.latencyScatter(a), r.percentilesOverTime(a), r.stageBars(a), r.failureRates(a), r.failuresOverTime(a),
+		r.throughput(a), r.distribution(a), r.environments(a), r.latencyVsLoad(a), r.statusCodes(a),
+	}
+	if len(r.Extra) > 0 {
+		specs = append(specs, r.extraSeries(a))
+	}
+	return p.render(w, specs)
+}
+
+func (r *Run) version() string {
+	if r.Meta != nil && r.Meta.Version != "" {
+		return r.Meta.Version
+	}
+	return ""
+}
+
+// axes gathers what the charts share: the time axis, stages, endpoints.
+func (r *Run) axes() *axes {
+	a := &axes{width: r.Timeline.Width().Seconds(), unit: "VUs"}
+	for _, e := range r.Stats.Endpoints() {
+		a.names = append(a.names, e.Name)
+	}
+	a.end = r.Stats.LastSend().Seconds()
+	if m := r.Meta; m != nil && len(m.Stages) > 0 {
+		if m.LoadModel == "rate" {
+			a.unit = "req/s"
+		}
+		if prof, err := stages.New(m.Stages, false); err == nil {
+			for i, seg := range prof.Segments() {
+				a.starts = append(a.starts, seg.Start.Seconds())
+				a.labels = append(a.labels, labelOf(m.StageLabels, i))
+			}
+			a.end = max(a.end, prof.Total().Seconds())
+		}
+	}
+	if a.starts == nil { // no sidecar: stages as the rows saw them
+		for i, sp := range r.Stats.Spans(nil) {
+			a.starts = append(a.starts, sp.Start.Seconds())
+			a.labels = append(a.labels, fmt.Sprintf("stage %d", i+1))
+		}
+	}
+	a.end = max(a.end, a.width)
+	return a
+}
+
+func labelOf(labels []string, i int) string {
+	if i < len(labels) {
+		return labels[i]
+	}
+	return fmt.Sprintf("stage %d", i+1)
+}
+
+func (r *Run) facts(a *axes) []fact {
+	f := []fact{{"scenario", r.Name()}}
+	m := r.Meta
+	if m == nil {
+		f = append(f, fact{"source", r.Source + " (no sidecar: stages are shown as the rows recorded them)"})
+		if !r.Start.IsZero() {
+			f = append(f, fact{"start", r.Start.UTC().Format(time.RFC3339)})
+		}
+		return f
+	}
+	work := []string{}
+	if m.Workload.DelayMS > 0 || m.Workload.HashLoops == 0 {
+		work = append(work, fmt.Sprintf("delay_ms=%d", m.Workload.DelayMS))
+	}
+	if m.Workload.HashLoops > 0 {
+		work = append(work, fmt.Sprintf("hash_loops=%d", m.Workload.HashLoops))
+	}
+	f = append(f, fact{"workload", strings.Join(work, " ")}, fact{"stages", strings.Join(a.labels, ", ")})
+	model := "vus (closed: each VU waits for its response, then thinks " + m.Think + ")"
+	if m.LoadModel == "rate" {
+		model = fmt.Sprintf("rate (open: requests on schedule, at most %d in flight per endpoint)", m.MaxInflight)
+	}
+	f = append(f, fact{"load model", model})
+	f = append(f, fact{"start", m.Start.UTC().Format(time.RFC3339)})
+	if m.End != nil {
+		f = append(f, fact{"end", m.End.UTC().Format(time.RFC3339)}, fact{"duration", m.End.Sub(m.Start).Round(time.Second).String()})
+	}
+	if m.Interrupted {
+		f = append(f, fact{"interrupted", "yes: the run was stopped early"})
+	}
+	f = append(f, fact{"requests", fmt.Sprint(m.Requests)})
+	if m.Dropped > 0 {
+		f = append(f, fact{"dropped", fmt.Sprintf("%d (max in-flight reached)", m.Dropped)})
+	}
+	for _, t := range m.Targets {
+		f = append(f, fact{"endpoint " + t.Name, t.URL})
+	}
+	f = append(f, fact{"lmibench", m.Version + " · " + m.GoVersion + " · " + m.Host}, fact{"data", r.Source})
+	return f
+}
+
+func (r *Run) tables(a *axes) []table {
+	spans := r.Stats.Spans(r.profileSpans(a))
+	t := table{Title: "Per endpoint and stage",
+		Note: "Latency quantiles over successful (2xx/3xx) requests; req/s over the stage's length.",
+		Head: []string{"endpoint", "stage", "requests", "req/s", "p50", "p90", "p99", "p99.9", "max", "4xx", "429", "5xx", "errors %", "cold starts", "environments"}}
+	errs := table{Title: "Errors by kind", Note: "Requests with no response, grouped by kind, addresses and ports removed.",
+		Head: []string{"endpoint", "kind", "requests"}}
+	for _, e := range r.Stats.Endpoints() {
+		for i, c := range e.Stages {
+			t.Rows = append(t.Rows, []cell{{Text: e.Name}, {Text: labelOf(a.labels, i)}, {Text: fmt.Sprint(c.Requests)},
+				{Text: fmt.Sprintf("%.1f", PerSecond(c.Requests-c.Dropped, spans[i].End-spans[i].Start))},
+				{Text: FormatMS(c.Quantile(0.5))}, {Text: FormatMS(c.Quantile(0.9))}, {Text: FormatMS(c.Quantile(0.99))},
+				{Text: FormatMS(c.Quantile(0.999))}, {Text: FormatMS(c.Max())},
+				{Text: fmt.Sprint(c.S4xx)}, {Text: fmt.Sprint(c.S429)}, {Text: fmt.Sprint(c.S5xx)},
+				{Text: fmt.Sprintf("%.2f", c.Rate(c.Errors))}, {Text: fmt.Sprint(c.Cold)}, {Text: fmt.Sprint(len(c.Envs))}})
+		}
+		for _, k := range e.ErrorKinds() {
+			errs.Rows = append(errs.Rows, []cell{{Text: e.Name}, {Text: k.Kind}, {Text: fmt.Sprint(k.Count)}})
+		}
+	}
+	out := []table{t}
+	if len(errs.Rows) > 0 {
+		out = append(out, errs)
+	}
+	return out
+}
+
+// profileSpans are the stages' windows when the sidecar gives them.
+func (r *Run) profileSpans(a *axes) []Span {
+	if r.Meta == nil {
+		return nil
+	}
+	var out []Span
+	for i, s := range a.starts {
+		end := a.end
+		if i+1 < len(a.starts) {
+			end = a.starts[i+1]
+		}
+		out = append(out, Span{Start: seconds(s), End: seconds(end)})
+	}
+	return out
+}
+
+func seconds(s float64) time.Duration { return time.Duration(math.Round(s * float64(time.Second))) }

@@ -1,0 +1,49 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"time"
+)
+
+// IndexEntry is one scenario's run and the page that shows it.
+type IndexEntry struct {
+	Run  *Run
+	Page string // link to the run's page, relative to the index
+}
+
+// WriteIndex writes the page that links several runs (the scenarios of
+// `run --scenario all`, or CSVs given to `lmibench report`) and shows their
+// p99 per stage side by side.
+func WriteIndex(w io.Writer, entries []IndexEntry) error {
+	p := &page{Title: "lmibench · all scenarios", Grid: true}
+	t := table{Title: "Scenarios", Head: []string{"scenario", "data", "start", "requests", "ok %", "5xx", "429", "errors"}}
+	var specs []chartSpec
+	for _, e := range entries {
+		r := e.Run
+		var all Counts
+		for _, ep := range r.Stats.Endpoints() {
+			all.merge(&ep.All.Counts)
+		}
+		start := r.Start
+		if r.Meta != nil {
+			start = r.Meta.Start
+			if p.Version == "" {
+				p.Version = r.Meta.Version
+			}
+		}
+		t.Rows = append(t.Rows, []cell{{Text: r.Name(), Link: e.Page}, {Text: filepath.Base(r.Source)},
+			{Text: start.UTC().Format(time.RFC3339)}, {Text: fmt.Sprint(all.Requests)},
+			{Text: fmt.Sprintf("%.2f", all.Rate(all.OK))}, {Text: fmt.Sprint(all.S5xx)}, {Text: fmt.Sprint(all.S429)},
+			{Text: fmt.Sprint(all.Errors)}})
+		if r.Warning != "" {
+			p.Warnings = append(p.Warnings, r.Warning)
+		}
+		spec := r.stageBars(r.axes())
+		spec.Title = "p99 per stage · " + r.Name()
+		specs = append(specs, spec)
+	}
+	p.Tables = []table{t}
+	return p.render(w, specs)
+}

@@ -1,0 +1,145 @@
+package report
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/lmibench/lmibench/attack"
+)
+
+// Run is everything the report shows about one scenario's run, built by
+// adding its records one by one: live during `lmibench run`, or decoded
+// from its CSV by `lmibench report`. The same code serves both, so a page
+// rebuilt from the CSV is the page of the run.
+type Run struct {
+	// Meta is the run's sidecar; nil when the CSV came alone.
+	Meta *Meta
+	// Source names where the records came from, e.g. the CSV's path.
+	Source string
+	// Extra are platform series saved beside the run (CloudWatch, the
+	// emulator's instances), drawn on the same time axis.
+	Extra []Series
+
+	Stats    Stats
+	Timeline Timeline
+	Sample   Sample
+	// Scenario is the scenario of the first record (the sidecar's wins).
+	Scenario string
+	// Start is the timestamp of the first request, when there is no sidecar.
+	Start time.Time
+	// Warning notes a problem the page was built despite, e.g. a CSV cut short.
+	Warning string
+}
+
+// Add counts one record everywhere.
+func (r *Run) Add(rec *attack.Record) {
+	if r.Scenario == "" {
+		r.Scenario = rec.Scenario
+	}
+	if r.Start.IsZero() || (!rec.Timestamp.IsZero() && rec.Timestamp.Before(r.Start)) {
+		r.Start = rec.Timestamp
+	}
+	r.Stats.Add(rec)
+	r.Timeline.Add(rec)
+	r.Sample.Add(rec)
+}
+
+// Name is the run's scenario, from the sidecar when there is one.
+func (r *Run) Name() string {
+	if r.Meta != nil && r.Meta.Scenario != "" {
+		return r.Meta.Scenario
+	}
+	if r.Scenario != "" {
+		return r.Scenario
+	}
+	return "run"
+}
+
+// Series is a platform measurement over the run, e.g. LMI execution
+// environment concurrency from CloudWatch: points of (seconds since the
+// run's start, value).
+type Series struct {
+	Name   string       `json:"name"`
+	Unit   string       `json:"unit,omitempty"`
+	Points [][2]float64 `json:"points"`
+}
+
+// SeriesFile is the JSON file of extra series saved beside a run's CSV,
+// named like it with the extension ".series.json".
+type SeriesFile struct {
+	Source string   `json:"source"`
+	Series []Series `json:"series"`
+}
+
+// Paths derives a run's sidecar and series file names from its CSV's.
+func Paths(csvPath string) (meta, series string) {
+	stem := strings.TrimSuffix(csvPath, ".csv")
+	return stem + ".json", stem + ".series.json"
+}
+
+// FileError is a problem with one input file, naming it.
+type FileError struct {
+	Path string
+	Err  error
+}
+
+func (e *FileError) Error() string { return e.Path + ": " + e.Err.Error() }
+func (e *FileError) Unwrap() error { return e.Err }
+
+// ReadRun rebuilds a Run from a CSV written by `lmibench run`, with its
+// sidecar and series files when they are beside it. A file cut short keeps
+// the rows before the break and says so in Warning; a missing, empty or
+// foreign file is a *FileError.
+func ReadRun(csvPath string) (*Run, error) {
+	f, err := os.Open(csvPath)
+	if err != nil {
+		return nil, &FileError{csvPath, errors.Unwrap(err)}
+	}
+	defer f.Close()
+	run := &Run{Source: csvPath}
+	metaPath, seriesPath := Paths(csvPath)
+	if m, err := ReadMeta(metaPath); err == nil {
+		run.Meta = m
+		for _, t := range m.Targets {
+			run.Stats.Order = append(run.Stats.Order, t.Name)
+		}
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return nil, &FileError{metaPath, err}
+	}
+	if b, err := os.ReadFile(seriesPath); err == nil {
+		var sf SeriesFile
+		if err := json.Unmarshal(b, &sf); err != nil {
+			return nil, &FileError{seriesPath, err}
+		}
+		run.Extra = sf.Series
+	}
+	d, err := attack.NewDecoder(f)
+	if err != nil {
+		return nil, &FileError{csvPath, err}
+	}
+	for {
+		var rec attack.Record
+		err := d.Decode(&rec)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			if run.Stats.LastSend() == 0 && len(run.Stats.Endpoints()) == 0 {
+				return nil, &FileError{csvPath, err}
+			}
+			run.Warning = fmt.Sprintf("%s: %v: the file ends there; the rows before it are used", csvPath, err)
+			break
+		}
+		run.Add(&rec)
+	}
+	if len(run.Stats.Endpoints()) == 0 {
+		return nil, &FileError{csvPath, errors.New("no rows after the header")}
+	}
+	return run, nil
+}

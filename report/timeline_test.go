@@ -1,0 +1,146 @@
+package report
+
+import (
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lmibench/lmibench/attack"
+)
+
+func TestTimelineBucketsAndCoarsens(t *testing.T) {
+	tl := Timeline{MaxBuckets: 10}
+	// One request every 100ms for 25 s; latency grows with time; every
+	// 10th is a 5xx.
+	exact := map[int][]time.Duration{}
+	for i := range 250 {
+		el := time.Duration(i) * 100 * time.Millisecond
+		r := attack.Record{Endpoint: "x", Elapsed: el, Latency: time.Duration(i+1) * time.Millisecond, Status: 200, Target: float64(i / 10),
+			HasFn: true, Fn: attack.FnFields{EnvID: []string{"a", "b"}[i%2]}}
+		if i%10 == 9 {
+			r.Status = 500
+		}
+		tl.Add(&r)
+		if r.Status == 200 {
+			exact[i/40] = append(exact[i/40], r.Latency) // 4 s buckets, see below
+		}
+	}
+	// 25 s in at most 10 buckets: 1s → 2s (20 buckets) → 4s (7 buckets).
+	if tl.Width() != 4*time.Second {
+		t.Fatalf("Width() = %v; want 4s", tl.Width())
+	}
+	bs := tl.Buckets("x")
+	if len(bs) != 7 || tl.Len() != 7 {
+		t.Fatalf("buckets = %d; want 7", len(bs))
+	}
+	var total int64
+	for i, b := range bs {
+		total += b.Requests
+		if i < 6 && (b.Requests != 40 || b.S5xx != 4 || len(b.Envs) != 2) {
+			t.Errorf("bucket %d = %+v, %d envs; want 40 requests, 4 5xx, 2 envs", i, b.Counts, len(b.Envs))
+		}
+		want := exact[i]
+		sort.Slice(want, func(a, b int) bool { return want[a] < want[b] })
+		got, w := b.Quantile(0.99), exactQuantile(want, 0.99)
+		if rel := math.Abs(float64(got-w)) / float64(w); rel > 0.01 {
+			t.Errorf("bucket %d p99 = %v; want %v within 1%%", i, got, w)
+		}
+	}
+	if total != 250 {
+		t.Errorf("requests over all buckets = %d; want 250", total)
+	}
+	if got := bs[0].Target(); got != 1.5 {
+		t.Errorf("bucket 0 mean target = %v; want 1.5 (targets 0..3, ten rows each)", got)
+	}
+}
+
+func TestSampleIsBoundedUniformAndSeeded(t *testing.T) {
+	sample := func() []Point {
+		s := Sample{Size: 500}
+		for i := range 100000 {
+			r := attack.Record{Endpoint: "x", Elapsed: time.Duration(i) * time.Millisecond, Status: 200}
+			s.Add(&r)
+		}
+		pts, of := s.Points("x")
+		if len(pts) != 500 || of != 100000 {
+			t.Fatalf("Points() = %d of %d; want 500 of 100000", len(pts), of)
+		}
+		return pts
+	}
+	a, b := sample(), sample()
+	for i := range a {
+		if a[i] != b[i] {
+			t.Fatalf("two samples of the same rows differ at %d: the report must be reproducible", i)
+		}
+	}
+	// Uniform: each tenth of the run holds about a tenth of the sample.
+	var tenths [10]int
+	for _, p := range a {
+		tenths[int(p.Elapsed/10)]++
+	}
+	for i, n := range tenths {
+		if n < 25 || n > 75 {
+			t.Errorf("tenth %d of the run has %d of 500 points; want about 50", i, n)
+		}
+	}
+	// Shuffled: not in time order.
+	if sort.SliceIsSorted(a, func(i, j int) bool { return a[i].Elapsed < a[j].Elapsed }) {
+		t.Errorf("sample is in time order; want it shuffled")
+	}
+}
+
+func writeCSV(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestReadRun(t *testing.T) {
+	dir := t.TempDir()
+	header := strings.Join(attack.Columns, ",") + "\n"
+	row := "2026-11-23T12:00:00.000000000Z,0.500000,fast-io,lmi,0,1,200,101.500,204,0,,e1,true,1,100.7\n"
+	good := writeCSV(t, dir, "good.csv", header+row+row)
+	if err := WriteJSON(strings.TrimSuffix(good, ".csv")+".json", &Meta{Scenario: "fast-io", CSVVersion: 1,
+		Targets: []Target{{Name: "128"}, {Name: "lmi"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteJSON(strings.TrimSuffix(good, ".csv")+".series.json", &SeriesFile{Series: []Series{{Name: "s", Points: [][2]float64{{1, 2}}}}}); err != nil {
+		t.Fatal(err)
+	}
+	r, err := ReadRun(good)
+	if err != nil || r.Meta == nil || len(r.Extra) != 1 || r.Warning != "" || r.Stats.Endpoints()[0].All.Requests != 2 {
+		t.Fatalf("ReadRun(good) = %+v, %v; want 2 rows with sidecar and series", r, err)
+	}
+	cut := writeCSV(t, dir, "cut.csv", header+row+row+row[:40])
+	r, err = ReadRun(cut)
+	if err != nil || r.Stats.Endpoints()[0].All.Requests != 2 || !strings.Contains(r.Warning, "cut.csv: line 4") {
+		t.Fatalf("ReadRun(cut) = %v, warning %q; want the 2 whole rows and a warning naming line 4", err, r.Warning)
+	}
+	tests := []struct{ name, content, want string }{
+		{"empty.csv", "", "empty.csv: line 1: empty file"},
+		{"header.csv", header, "header.csv: no rows after the header"},
+		{"foreign.csv", "name,value\na,1\n", `foreign.csv: line 1: not an lmibench CSV`},
+		{"badrow.csv", header + strings.Replace(row, ",200,", ",OK,", 1), "badrow.csv: line 2: column status"},
+	}
+	for _, tt := range tests {
+		_, err := ReadRun(writeCSV(t, dir, tt.name, tt.content))
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("ReadRun(%s) = %v; want %q", tt.name, err, tt.want)
+		}
+	}
+	if _, err := ReadRun(filepath.Join(dir, "missing.csv")); err == nil || !strings.Contains(err.Error(), "missing.csv: no such file") {
+		t.Errorf("ReadRun(missing) = %v; want it to name the file", err)
+	}
+	badMeta := writeCSV(t, dir, "meta.csv", header+row)
+	writeCSV(t, dir, "meta.json", "{not json")
+	if _, err := ReadRun(badMeta); err == nil || !strings.Contains(err.Error(), "meta.json") {
+		t.Errorf("ReadRun with a broken sidecar = %v; want it to name the sidecar", err)
+	}
+}
