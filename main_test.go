@@ -235,3 +235,66 @@ func TestVersion(t *testing.T) {
 		t.Fatalf("version = %d %q", r.code, r.stdout)
 	}
 }
+
+func TestReportCommand(t *testing.T) {
+	srv, _ := countingServer(t, function.New())
+	dir := t.TempDir()
+	r := runCLI(t, nil, "run", "--scenario", "all", "--stage-targets", "2", "--duration", "300ms", "--think", "0",
+		"--io-fast-delay-ms", "1", "--io-slow-delay-ms", "1", "--cpu-low-hash-loops", "1", "--cpu-high-hash-loops", "1",
+		"--target", "x="+srv.URL, "--output-dir", dir)
+	if r.code != exitOK {
+		t.Fatalf("run: exit %d\n%s", r.code, r.stderr)
+	}
+	pages, _ := filepath.Glob(filepath.Join(dir, "*-io-*.html"))
+	index, _ := filepath.Glob(filepath.Join(dir, "index-*.html"))
+	if len(pages) != 2 || len(index) != 1 || !strings.Contains(r.stderr, "report: "+pages[0]) {
+		t.Fatalf("run wrote pages %v and index %v; want one page per scenario and an index, named on stderr", pages, index)
+	}
+	csvs, _ := filepath.Glob(filepath.Join(dir, "*.csv"))
+
+	// One CSV: its page beside it, or -o after the file.
+	out := filepath.Join(t.TempDir(), "one.html")
+	if r := runCLI(t, nil, "report", csvs[0], "-o", out); r.code != 0 || !fileHas(t, out, "lmibench · ") {
+		t.Fatalf("report one -o: exit %d, %s", r.code, r.stderr)
+	}
+	// Several: pages beside the CSVs and an index linking them.
+	idx := filepath.Join(dir, "all.html")
+	if r := runCLI(t, nil, "report", "-o", idx, csvs[0], csvs[1]); r.code != 0 || !fileHas(t, idx, filepath.Base(strings.TrimSuffix(csvs[1], ".csv")+".html")) {
+		t.Fatalf("report two: exit %d, %s", r.code, r.stderr)
+	}
+	// A CSV cut short: a warning naming the file and line, the page built.
+	data, _ := os.ReadFile(csvs[0])
+	cut := filepath.Join(t.TempDir(), "cut.csv")
+	os.WriteFile(cut, data[:len(data)-7], 0o644)
+	if r := runCLI(t, nil, "report", cut); r.code != 0 || !strings.Contains(r.stderr, "warning: "+cut+": line ") {
+		t.Fatalf("report cut: exit %d, %q; want a warning naming the line", r.code, r.stderr)
+	}
+
+	empty := filepath.Join(t.TempDir(), "empty.csv")
+	os.WriteFile(empty, nil, 0o644)
+	foreign := filepath.Join(t.TempDir(), "foreign.csv")
+	os.WriteFile(foreign, []byte("a,b\n1,2\n"), 0o644)
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "name at least one CSV"},
+		{[]string{"missing.csv"}, "missing.csv: no such file"},
+		{[]string{empty}, "empty.csv: line 1: empty file"},
+		{[]string{foreign}, "foreign.csv: line 1: not an lmibench CSV"},
+		{[]string{csvs[0], "notes.txt"}, "notes.txt: not a .csv file"},
+		{[]string{csvs[0], "-o"}, "-o needs a file name"},
+		{[]string{csvs[0], "--bogus"}, "unknown flag --bogus"},
+	} {
+		r := runCLI(t, nil, append([]string{"report"}, tt.args...)...)
+		if r.code != exitBadInput || !strings.Contains(r.stderr, tt.want) || strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 {
+			t.Errorf("report %v: exit %d, stderr %q; want one line with %q", tt.args, r.code, r.stderr, tt.want)
+		}
+	}
+}
+
+func fileHas(t *testing.T, path, s string) bool {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	return err == nil && strings.Contains(string(b), s)
+}

@@ -160,7 +160,7 @@ func (r *Run) percentilesOverTime(a *axes) chartSpec {
 			first = false
 		}
 	}
-	l.SetGlobalOptions(charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Type: "scroll", Selected: hidden}))
+	l.SetGlobalOptions(charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "0", Type: "scroll", Selected: hidden}))
 	return chartSpec{Title: "p50, p90, p99 over time", Time: true, LogToggle: true, chart: l,
 		Note: fmt.Sprintf("Per %s bucket, successful requests only (failures have their own charts). p50 and p90 are off until picked in the legend.", secs(a.width))}
 }
@@ -191,7 +191,7 @@ func (r *Run) stageBars(a *axes) chartSpec {
 			b.AddSeries(name, data, itemColor(a.color(i)))
 		}
 	}
-	b.SetGlobalOptions(charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Type: "scroll", Selected: hidden}))
+	b.SetGlobalOptions(charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "0", Type: "scroll", Selected: hidden}))
 	return chartSpec{Title: "p99 per stage", chart: b,
 		Note: "Successful requests only; p50 and p90 are in the legend."}
 }

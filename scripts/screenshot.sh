@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Regenerates docs/report.png: a real local run's report page, as headless
+# Chromium draws it. Needs Debian's chromium (apt-get install chromium).
+#
+#   scripts/screenshot.sh [extra lmibench run flags]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="/usr/local/go/bin:$PATH"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+go build -o "$work/lmibench" .
+"$work/lmibench" run --scenario high-cpu --stage-targets 16,16,32 --duration 20s --output-dir "$work/out" "$@"
+page=$(ls "$work"/out/high-cpu-*.html)
+chromium --headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update \
+  --no-first-run --user-data-dir="$work/chromium" --hide-scrollbars --window-size=1280,2600 \
+  --virtual-time-budget=5000 --screenshot="$work/shot.png" "file://$page" 2>/dev/null
+cp "$work/shot.png" docs/report.png
+echo "docs/report.png from $page" >&2
