@@ -148,3 +148,20 @@ func TestLiveWindow(t *testing.T) {
 		t.Errorf("y = %+v; want zeros", y)
 	}
 }
+
+func TestOneRow(t *testing.T) {
+	var s Stats
+	s.Add(&attack.Record{Endpoint: "x", Stage: 1, Status: 200, Latency: 42 * time.Millisecond, Elapsed: time.Second})
+	c := s.Endpoints()[0].All
+	for _, q := range []float64{0, 0.5, 0.99, 1} {
+		if got := c.Quantile(q); got < 41958*time.Microsecond || got > 42042*time.Microsecond { // HDR: within 0.1%
+			t.Errorf("Quantile(%v) of one 42ms row = %v; want 42ms", q, got)
+		}
+	}
+	if c.Requests != 1 || c.OK != 1 || s.Stages() != 2 || s.Endpoints()[0].Stages[0].Requests != 0 {
+		t.Errorf("one row in stage 1: %+v, %d stages; want 1 request, stage 0 empty", c.Counts, s.Stages())
+	}
+	if sp := s.Spans(nil); sp[0] != (Span{}) || sp[1] != (Span{time.Second, time.Second}) {
+		t.Errorf("Spans(nil) = %v; want an empty stage 0 and a zero-length stage 1", sp)
+	}
+}
