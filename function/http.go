@@ -1,36 +1,44 @@
 package function
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
 )
 
-// ServeHTTP answers GET ?delay_ms=N&hash_loops=M with the JSON Response, and
-// a 400 with {"error": "...", "param": "..."} for bad parameters.
-func (f *Function) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	work, err := ParseWork(q.Get)
+// Answer runs one request from its query parameters (get returns "" for an
+// absent one) and gives the HTTP status and JSON body: 200 with the
+// Response, 400 with {"error": "...", "param": "..."} for bad parameters,
+// 503 when ctx ended first. Every front end (net/http, API Gateway) answers
+// through it, so all of them say the same.
+func (f *Function) Answer(ctx context.Context, get func(string) string) (int, []byte) {
+	var status int
+	var body any
+	work, err := ParseWork(get)
 	if err != nil {
 		var pe *ParamError
 		errors.As(err, &pe)
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error(), "param": pe.Param})
-		return
+		status, body = http.StatusBadRequest, map[string]string{"error": err.Error(), "param": pe.Param}
+	} else if resp, err := f.Invoke(ctx, work); err != nil {
+		status, body = http.StatusServiceUnavailable, map[string]string{"error": err.Error()}
+	} else {
+		status, body = http.StatusOK, resp
 	}
-	resp, err := f.Invoke(r.Context(), work)
-	if err != nil {
-		// The client went away; nobody reads this answer.
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": err.Error()})
-		return
+	b, err := json.Marshal(body)
+	if err != nil { // only maps of strings and Response: cannot happen
+		panic(err)
 	}
-	writeJSON(w, http.StatusOK, resp)
+	return status, append(b, '\n')
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
+// ServeHTTP answers GET ?delay_ms=N&hash_loops=M (see Answer).
+func (f *Function) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	status, body := f.Answer(r.Context(), r.URL.Query().Get)
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	// The status is sent; a failed write means the client left.
-	_ = json.NewEncoder(w).Encode(v)
+	_, _ = w.Write(body)
 }
 
 // Endpoint is one of the three benchmarked functions, by its name in the CSV
