@@ -1,0 +1,160 @@
+package infra
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/lmibench/lmibench/internal/mototest"
+)
+
+func clients(t *testing.T) (*Clients, *cloudformation.Client, *ec2.Client, *cloudwatch.Client) {
+	t.Helper()
+	mototest.Start(t)
+	c, err := NewClients(context.Background(), "", mototest.CloudWatchJSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, c.CloudFormation.(*cloudformation.Client), c.EC2.(*ec2.Client), c.CloudWatch.(*cloudwatch.Client)
+}
+
+func TestReadStack(t *testing.T) {
+	c, cf, _, _ := clients(t)
+	ctx := context.Background()
+	if _, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("demo"), TemplateBody: aws.String(mototest.StackTemplate("http://127.0.0.1:9"))}); err != nil {
+		t.Fatal(err)
+	}
+	s, err := ReadStack(ctx, c.CloudFormation, "demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts, err := s.Targets()
+	if err != nil || len(ts) != 3 || ts[2].Name != "lmi" || ts[2].URL != "http://127.0.0.1:9/lmi/2048/hello" {
+		t.Fatalf("Targets() = %v, %v; want the three endpoints", ts, err)
+	}
+	if _, err := ReadStack(ctx, c.CloudFormation, "nope"); err == nil || err.Error() != "stack nope: not found" {
+		t.Fatalf("ReadStack(nope) = %v; want one line saying not found", err)
+	}
+	delete(s.Outputs, "EndpointLmiUrl")
+	if _, err := s.Targets(); err == nil || !strings.Contains(err.Error(), "has no output EndpointLmiUrl") {
+		t.Fatalf("Targets() without EndpointLmiUrl = %v; want it named", err)
+	}
+}
+
+func runInstances(t *testing.T, c *ec2.Client, n int32, arn string) []string {
+	t.Helper()
+	ctx := context.Background()
+	imgs, err := c.DescribeImages(ctx, &ec2.DescribeImagesInput{})
+	if err != nil || len(imgs.Images) == 0 {
+		t.Fatalf("no moto image: %v", err)
+	}
+	out, err := c.RunInstances(ctx, &ec2.RunInstancesInput{ImageId: imgs.Images[0].ImageId, MinCount: aws.Int32(n), MaxCount: aws.Int32(n),
+		InstanceType: "c8g.xlarge", TagSpecifications: []ec2types.TagSpecification{{ResourceType: ec2types.ResourceTypeInstance,
+			Tags: []ec2types.Tag{{Key: aws.String(CapacityProviderTag), Value: aws.String(arn)}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, i := range out.Instances {
+		ids = append(ids, *i.InstanceId)
+	}
+	return ids
+}
+
+func TestCountAndScaleInWait(t *testing.T) {
+	c, _, e, _ := clients(t)
+	ctx := context.Background()
+	const arn = "arn:aws:lambda:us-east-1:123456789012:capacity-provider:demo"
+	ids := runInstances(t, e, 3, arn)
+	runInstances(t, e, 2, "arn:other") // another provider's instances do not count
+	count := func(ctx context.Context) (int, error) { return CountInstances(ctx, c.EC2, arn) }
+	if n, err := count(ctx); err != nil || n != 3 {
+		t.Fatalf("CountInstances() = %d, %v; want 3", n, err)
+	}
+
+	// Two instances end after 300ms: the wait returns at the next check.
+	time.AfterFunc(300*time.Millisecond, func() {
+		e.TerminateInstances(context.Background(), &ec2.TerminateInstancesInput{InstanceIds: ids[:2]})
+	})
+	var log bytes.Buffer
+	w := &ScaleInWait{Count: count, Target: 1, Every: 100 * time.Millisecond, Max: 10 * time.Second, Log: &log}
+	began := time.Now()
+	if err := w.Wait(ctx); err != nil || time.Since(began) > 5*time.Second {
+		t.Fatalf("Wait() = %v after %v; want nil soon after the scale-in", err, time.Since(began))
+	}
+	if !strings.Contains(log.String(), "waiting for scale-in: 3 instances, want 1") || !strings.Contains(log.String(), "back to 1 instances") {
+		t.Errorf("progress log = %q", log.String())
+	}
+
+	// Never scales in: a clean timeout.
+	w = &ScaleInWait{Count: count, Target: 0, Every: 100 * time.Millisecond, Max: 400 * time.Millisecond, Log: &log}
+	if err := w.Wait(ctx); !errors.Is(err, ErrScaleInTimeout) {
+		t.Fatalf("Wait() without scale-in = %v; want ErrScaleInTimeout", err)
+	}
+	// Interrupted: the context's error.
+	cctx, cancel := context.WithTimeout(ctx, 150*time.Millisecond)
+	defer cancel()
+	w.Max = time.Hour
+	if err := w.Wait(cctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Wait() interrupted = %v; want the context's error", err)
+	}
+
+	sctx, cancel2 := context.WithTimeout(ctx, 350*time.Millisecond)
+	defer cancel2()
+	s := SampleInstances(sctx, count, time.Now(), 100*time.Millisecond)
+	if len(s.Points) < 3 || s.Points[0][1] != 1 {
+		t.Fatalf("SampleInstances() = %v; want a point per 100ms of the one instance left", s.Points)
+	}
+}
+
+func TestFetchMetrics(t *testing.T) {
+	c, _, _, cw := clients(t)
+	ctx := context.Background()
+	start := time.Now().UTC().Add(-10 * time.Minute).Truncate(time.Minute)
+	put := func(metric string, value float64, at time.Time, kv ...string) {
+		var d []cwtypes.Dimension
+		for i := 0; i < len(kv); i += 2 {
+			d = append(d, cwtypes.Dimension{Name: aws.String(kv[i]), Value: aws.String(kv[i+1])})
+		}
+		_, err := cw.PutMetricData(ctx, &cloudwatch.PutMetricDataInput{Namespace: aws.String("AWS/Lambda"),
+			MetricData: []cwtypes.MetricDatum{{MetricName: aws.String(metric), Value: aws.Float64(value), Timestamp: aws.Time(at), Dimensions: d}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	lmi := []string{"CapacityProviderName", "demo-cp", "FunctionName", "demo-lmi", "Resource", DefaultLmiResource("demo-lmi")}
+	put("ExecutionEnvironmentConcurrency", 10, start.Add(30*time.Second), lmi...)
+	put("ExecutionEnvironmentConcurrency", 30, start.Add(40*time.Second), lmi...)
+	put("ExecutionEnvironmentConcurrency", 50, start.Add(90*time.Second), lmi...)
+	put("Throttles", 4, start.Add(30*time.Second), "FunctionName", "demo-128")
+	put("Throttles", 1, start.Add(31*time.Second), "FunctionName", "demo-128")
+
+	series, err := FetchMetrics(ctx, c.CloudWatch, Metrics{LmiFunction: "demo-lmi", LmiResource: DefaultLmiResource("demo-lmi"),
+		CapacityProvider: "demo-cp", Standard: map[string]string{"128": "demo-128"}, Period: time.Minute}, start, start.Add(2*time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][][2]float64{}
+	for _, s := range series {
+		got[s.Name] = s.Points
+	}
+	if p := got["lmi environment concurrency (average)"]; len(p) != 2 || p[0] != [2]float64{0, 20} || p[1] != [2]float64{60, 50} {
+		t.Errorf("LMI average = %v; want 20 in the first minute, 50 in the second", p)
+	}
+	if p := got["lmi environments reporting (sample count)"]; len(p) != 2 || p[0][1] != 2 {
+		t.Errorf("LMI sample count = %v; want 2 samples in the first minute", p)
+	}
+	if p := got["128 throttles (sum)"]; len(p) != 1 || p[0][1] != 5 {
+		t.Errorf("128 throttles = %v; want 5", p)
+	}
+}

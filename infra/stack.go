@@ -1,0 +1,115 @@
+// Package infra reads the deployed side of a benchmark: the CloudFormation
+// stack of template.yaml (its endpoints), the LMI capacity provider's EC2
+// instances, and the CloudWatch metrics of the functions.
+//
+// It takes its AWS clients from the caller, as small interfaces, so that
+// the CLI builds them from the SDK's default chain and tests point them at
+// a moto server.
+package infra
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/smithy-go"
+
+	"github.com/lmibench/lmibench/report"
+)
+
+// CloudFormationAPI is what infra needs of the CloudFormation client.
+type CloudFormationAPI interface {
+	DescribeStacks(context.Context, *cloudformation.DescribeStacksInput, ...func(*cloudformation.Options)) (*cloudformation.DescribeStacksOutput, error)
+}
+
+// Output keys of infra/template.yaml, and the endpoint each URL is.
+const (
+	OutputCapacityProviderName = "CapacityProviderName"
+	OutputCapacityProviderArn  = "CapacityProviderArn"
+	OutputFunctionLmiName      = "FunctionLmiName"
+)
+
+// EndpointOutputs maps each benchmarked endpoint to its URL output and its
+// function-name output, in report order.
+var EndpointOutputs = []struct{ Name, URL, Function string }{
+	{"128", "Endpoint128Url", "Function128Name"},
+	{"2048", "Endpoint2048Url", "Function2048Name"},
+	{"lmi", "EndpointLmiUrl", "FunctionLmiName"},
+}
+
+// Stack is a deployed stack's outputs.
+type Stack struct {
+	Name    string
+	Outputs map[string]string
+}
+
+// ReadStack describes the stack and keeps its outputs. Its errors are one
+// line a user can act on: no credentials, no such stack, access denied.
+func ReadStack(ctx context.Context, cf CloudFormationAPI, name string) (*Stack, error) {
+	out, err := cf.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: &name})
+	if err != nil {
+		return nil, fmt.Errorf("stack %s: %w", name, Explain(err))
+	}
+	if len(out.Stacks) == 0 {
+		return nil, fmt.Errorf("stack %s: not found", name)
+	}
+	s := &Stack{Name: name, Outputs: map[string]string{}}
+	for _, o := range out.Stacks[0].Outputs {
+		if o.OutputKey != nil && o.OutputValue != nil {
+			s.Outputs[*o.OutputKey] = *o.OutputValue
+		}
+	}
+	return s, nil
+}
+
+// Output returns an output's value or an error naming the missing key.
+func (s *Stack) Output(key string) (string, error) {
+	v, ok := s.Outputs[key]
+	if !ok || v == "" {
+		return "", fmt.Errorf("stack %s has no output %s (was it deployed from infra/template.yaml?)", s.Name, key)
+	}
+	return v, nil
+}
+
+// Targets are the three endpoints of the stack, named 128, 2048 and lmi.
+func (s *Stack) Targets() ([]report.Target, error) {
+	var out []report.Target
+	for _, e := range EndpointOutputs {
+		u, err := s.Output(e.URL)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, report.Target{Name: e.Name, URL: u})
+	}
+	return out, nil
+}
+
+// Explain turns an AWS SDK error into one line: the service's error code
+// and message, or what is missing locally (credentials, region).
+func Explain(err error) error {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		msg := ae.ErrorMessage()
+		switch code := ae.ErrorCode(); {
+		case code == "ValidationError" && strings.Contains(msg, "does not exist"):
+			return errors.New("not found")
+		case strings.Contains(code, "AccessDenied") || code == "UnauthorizedOperation":
+			return fmt.Errorf("access denied: %s", msg)
+		case code == "ExpiredToken" || code == "InvalidClientTokenId" || code == "UnrecognizedClientException":
+			return fmt.Errorf("credentials rejected (%s): %s", code, msg)
+		default:
+			return fmt.Errorf("%s: %s", code, msg)
+		}
+	}
+	s := err.Error()
+	switch {
+	case strings.Contains(s, "failed to retrieve credentials") || strings.Contains(s, "no EC2 IMDS role found") ||
+		strings.Contains(s, "failed to refresh cached credentials"):
+		return errors.New("no AWS credentials found (set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run aws sso login)")
+	case strings.Contains(s, "Invalid region") || strings.Contains(s, "region"):
+		return fmt.Errorf("no usable AWS region (set --region or AWS_REGION): %v", err)
+	}
+	return err
+}
