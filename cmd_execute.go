@@ -16,7 +16,8 @@ import (
 
 // execute runs a plan's scenarios one after another. It stops after an
 // interrupted scenario; its results are written all the same.
-func execute(p *plan, stdout, stderr io.Writer, interrupts <-chan struct{}) error {
+func execute(p *plan, e appEnv) error {
+	stdout, stderr, interrupts := e.stdout, e.stderr, e.interrupts
 	targets := p.targets
 	if targets == nil {
 		local, err := bench.StartLocal("127.0.0.1:0", function.NewLocalMux())
@@ -54,7 +55,11 @@ func execute(p *plan, stdout, stderr io.Writer, interrupts <-chan struct{}) erro
 	var errs []error
 	var entries []report.IndexEntry
 	interrupted := false
-	for _, sc := range p.scenarios {
+	for i, sc := range p.scenarios {
+		if i > 0 && p.scaleIn != nil && waitForScaleIn(p.scaleIn, e) {
+			interrupted = true
+			break
+		}
 		o := p.base
 		o.Scenario, o.Targets, o.Stream, o.IndexLink = sc, targets, stream, index
 		o.Log, o.Live, o.Interrupts = stderr, isTerminal(stderr), interrupts

@@ -13,6 +13,7 @@ import (
 	"github.com/lmibench/lmibench/attack"
 	"github.com/lmibench/lmibench/bench"
 	"github.com/lmibench/lmibench/function"
+	"github.com/lmibench/lmibench/infra"
 	"github.com/lmibench/lmibench/stages"
 )
 
@@ -51,14 +52,14 @@ func runFlags() []cli.Flag {
 	}
 }
 
-func runCommand(stdout, stderr io.Writer, interrupts <-chan struct{}) *cli.Command {
+func runCommand(e appEnv) *cli.Command {
 	return &cli.Command{
 		Name:  "run",
 		Usage: "run scenarios of staged load and record every request",
 		Description: "Without --target, benchmarks the built-in local target on 127.0.0.1: " +
 			strings.Join(endpointNames(), ", ") + ".",
 		OnUsageError: usageError,
-		Flags:        runFlags(),
+		Flags:        append(runFlags(), stackFlags()...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return badInput("run takes no arguments, got %q", c.Args().First())
@@ -67,7 +68,10 @@ func runCommand(stdout, stderr io.Writer, interrupts <-chan struct{}) *cli.Comma
 			if err != nil {
 				return err
 			}
-			return execute(plan, stdout, stderr, interrupts)
+			if err := planStack(c, plan, e); err != nil {
+				return err
+			}
+			return execute(plan, e)
 		},
 	}
 }
@@ -86,6 +90,7 @@ type plan struct {
 	targets   []bench.Target // nil: the local target
 	base      bench.Options
 	csvOut    string
+	scaleIn   *infra.ScaleInWait // between scenarios, when --stack asks for it
 }
 
 // planRun checks every flag before anything is sent and maps them onto
@@ -131,6 +136,9 @@ func planRun(c *cli.Context) (*plan, error) {
 			return nil, badInput("%v", err)
 		}
 		p.targets = append(p.targets, t)
+	}
+	if p.targets != nil && c.IsSet("stack") {
+		return nil, badInput("--target and --stack: give one or the other")
 	}
 	if p.targets != nil {
 		if err := bench.CheckTargets(p.targets); err != nil {

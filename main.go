@@ -13,6 +13,7 @@ import (
 	"runtime/debug"
 	"syscall"
 
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/urfave/cli/v2"
 )
 
@@ -44,7 +45,7 @@ func main() {
 			}
 		}
 	}()
-	os.Exit(run(os.Args, os.Stdout, os.Stderr, interrupts))
+	os.Exit(run(os.Args, appEnv{stdout: os.Stdout, stderr: os.Stderr, interrupts: interrupts}))
 }
 
 // exitError carries an exit code to main's single exit point.
@@ -60,10 +61,20 @@ func badInput(format string, a ...any) error {
 	return &exitError{code: exitBadInput, err: fmt.Errorf(format, a...)}
 }
 
-// run is the whole program, with its streams and signals as parameters so
-// tests can drive it in-process.
-func run(args []string, stdout, stderr io.Writer, interrupts <-chan struct{}) int {
-	app := newApp(stdout, stderr, interrupts)
+// appEnv is what the program gets from outside: its streams, interrupts
+// and how to build AWS clients. Tests drive the whole program in-process
+// with their own.
+type appEnv struct {
+	stdout, stderr io.Writer
+	interrupts     <-chan struct{}
+	// cloudwatch adjusts the CloudWatch client (tests: AWS JSON for moto).
+	cloudwatch []func(*cloudwatch.Options)
+}
+
+// run is the whole program.
+func run(args []string, e appEnv) int {
+	stderr := e.stderr
+	app := newApp(e)
 	err := app.Run(args)
 	if err == nil {
 		return exitOK
@@ -80,27 +91,27 @@ func run(args []string, stdout, stderr io.Writer, interrupts <-chan struct{}) in
 	return exitBadInput
 }
 
-func newApp(stdout, stderr io.Writer, interrupts <-chan struct{}) *cli.App {
+func newApp(e appEnv) *cli.App {
 	return &cli.App{
 		Name:  "lmibench",
 		Usage: "benchmark Lambda standard vs Lambda Managed Instances with staged load",
 		Description: "Runs k6-style stages of load against each endpoint on its own vegeta attacker, " +
 			"writes one CSV row per request and prints a summary per endpoint and stage.",
-		Writer:                    stdout,
-		ErrWriter:                 stderr,
+		Writer:                    e.stdout,
+		ErrWriter:                 e.stderr,
 		HideVersion:               true,
 		DisableSliceFlagSeparator: true,
 		OnUsageError:              usageError,
 		ExitErrHandler:            func(*cli.Context, error) {}, // run() owns exit codes
 		Commands: []*cli.Command{
-			runCommand(stdout, stderr, interrupts),
-			reportCommand(stderr),
-			serveCommand(stderr, interrupts),
+			runCommand(e),
+			reportCommand(e.stderr),
+			serveCommand(e.stderr, e.interrupts),
 			{
 				Name:  "version",
 				Usage: "print the version",
 				Action: func(c *cli.Context) error {
-					_, err := fmt.Fprintln(stdout, "lmibench", appVersion())
+					_, err := fmt.Fprintln(e.stdout, "lmibench", appVersion())
 					return err
 				},
 			},

@@ -14,7 +14,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+
 	"github.com/lmibench/lmibench/function"
+	"github.com/lmibench/lmibench/internal/mototest"
 )
 
 // countingServer is a loopback target that counts what reaches it.
@@ -37,7 +40,8 @@ type result struct {
 func runCLI(t *testing.T, interrupts <-chan struct{}, args ...string) result {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code := run(append([]string{"lmibench"}, args...), &out, &errb, interrupts)
+	code := run(append([]string{"lmibench"}, args...), appEnv{stdout: &out, stderr: &errb, interrupts: interrupts,
+		cloudwatch: []func(*cloudwatch.Options){mototest.CloudWatchJSON}})
 	return result{code, out.String(), errb.String()}
 }
 

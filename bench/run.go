@@ -43,6 +43,15 @@ type Options struct {
 	Flags   map[string]string
 	// IndexLink, when set, is the page of all scenarios the run's page links back to.
 	IndexLink string
+	// Platform, when set, watches the deployed side during the scenario.
+	Platform Platform
+}
+
+// Platform observes the deployed side of a scenario: Observe is called as
+// the load starts; the function it returns, once the load has ended, gives
+// the series (instances, CloudWatch metrics) saved beside the run.
+type Platform interface {
+	Observe(start time.Time) func(end time.Time) ([]report.Series, error)
 }
 
 // Result is what a finished scenario left behind.
@@ -113,8 +122,15 @@ func Run(o Options) (*Result, error) {
 	res.Run = &report.Run{Meta: side, Source: res.CSVPath}
 	res.Run.Stats.Order = targetNames(o.Targets)
 	s := &sink{opts: &o, prof: prof, file: csvw, path: res.CSVPath, labels: labels, run: res.Run}
+	var finish func(time.Time) ([]report.Series, error)
+	if o.Platform != nil {
+		finish = o.Platform.Observe(start)
+	}
 	res.Interrupted = s.consume(atk)
 	end := time.Now().UTC()
+	if finish != nil {
+		res.Run.Extra = o.saveSeries(finish, end, base)
+	}
 
 	side.End, side.Interrupted, side.Dropped = &end, res.Interrupted, atk.Dropped()
 	side.Requests = s.rows
@@ -137,6 +153,23 @@ func Run(o Options) (*Result, error) {
 	}
 	fmt.Fprintf(o.Log, "  csv: %s\n  sidecar: %s\n  report: %s\n", res.CSVPath, res.SidecarPath, res.HTMLPath)
 	return res, werr
+}
+
+// saveSeries collects the platform's series and writes them beside the
+// CSV. A failure is a warning: the requests are recorded all the same.
+func (o *Options) saveSeries(finish func(time.Time) ([]report.Series, error), end time.Time, base string) []report.Series {
+	series, err := finish(end)
+	if err != nil {
+		fmt.Fprintf(o.Log, "lmibench: warning: %v\n", err)
+	}
+	if len(series) == 0 {
+		return nil
+	}
+	_, path := report.Paths(base + ".csv")
+	if err := report.WriteJSON(path, &report.SeriesFile{Source: "lmibench run", Series: series}); err != nil {
+		fmt.Fprintf(o.Log, "lmibench: warning: %v\n", err)
+	}
+	return series
 }
 
 // createOutput creates <dir>/<scenario>-<time>.csv, never over an older

@@ -1,0 +1,179 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/lmibench/lmibench/function"
+	"github.com/lmibench/lmibench/infra"
+	"github.com/lmibench/lmibench/internal/mototest"
+)
+
+const demoArn = "arn:aws:lambda:us-east-1:123456789012:capacity-provider:demo-cp-2-c8xlarge"
+
+// deployed is a moto account with the demo stack, whose endpoints are a
+// loopback server, and its capacity provider's instances.
+type deployed struct {
+	ec2   *ec2.Client
+	cw    *cloudwatch.Client
+	paths map[string]*atomic.Int64
+}
+
+func deploy(t *testing.T, instances int32) *deployed {
+	t.Helper()
+	mototest.Start(t)
+	d := &deployed{paths: map[string]*atomic.Int64{}}
+	mux := function.NewLocalMux()
+	for _, e := range function.Endpoints {
+		d.paths[e.Path] = &atomic.Int64{}
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n := d.paths[r.URL.Path]; n != nil {
+			n.Add(1)
+		}
+		mux.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	ctx := context.Background()
+	cfg, err := config.LoadDefaultConfig(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cf := cloudformation.NewFromConfig(cfg)
+	if _, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("demo"), TemplateBody: aws.String(mototest.StackTemplate(srv.URL))}); err != nil {
+		t.Fatal(err)
+	}
+	d.ec2 = ec2.NewFromConfig(cfg)
+	d.cw = cloudwatch.NewFromConfig(cfg, mototest.CloudWatchJSON)
+	if instances > 0 {
+		d.run(t, instances)
+	}
+	return d
+}
+
+func (d *deployed) run(t *testing.T, n int32) []string {
+	t.Helper()
+	ctx := context.Background()
+	imgs, err := d.ec2.DescribeImages(ctx, &ec2.DescribeImagesInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := d.ec2.RunInstances(ctx, &ec2.RunInstancesInput{ImageId: imgs.Images[0].ImageId, MinCount: aws.Int32(n), MaxCount: aws.Int32(n),
+		TagSpecifications: []ec2types.TagSpecification{{ResourceType: ec2types.ResourceTypeInstance,
+			Tags: []ec2types.Tag{{Key: aws.String(infra.CapacityProviderTag), Value: aws.String(demoArn)}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, i := range out.Instances {
+		ids = append(ids, *i.InstanceId)
+	}
+	return ids
+}
+
+func TestRunAgainstAStack(t *testing.T) {
+	d := deploy(t, 2)
+	ctx := context.Background()
+	// The LMI function reports its concurrency; the 128 MB one throttles.
+	now := time.Now().UTC()
+	_, err := d.cw.PutMetricData(ctx, &cloudwatch.PutMetricDataInput{Namespace: aws.String("AWS/Lambda"), MetricData: []cwtypes.MetricDatum{
+		{MetricName: aws.String("ExecutionEnvironmentConcurrency"), Value: aws.Float64(12), Timestamp: aws.Time(now), Dimensions: []cwtypes.Dimension{
+			{Name: aws.String("CapacityProviderName"), Value: aws.String("demo-cp-2-c8xlarge")},
+			{Name: aws.String("FunctionName"), Value: aws.String("demo-lmi")},
+			{Name: aws.String("Resource"), Value: aws.String("demo-lmi:$LATEST.PUBLISHED")}}},
+		{MetricName: aws.String("Throttles"), Value: aws.Float64(3), Timestamp: aws.Time(now), Dimensions: []cwtypes.Dimension{
+			{Name: aws.String("FunctionName"), Value: aws.String("demo-128")}}},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The first scenario scales the provider out by one instance, which
+	// goes away 2 s later: the wait before the second scenario sees it.
+	time.AfterFunc(100*time.Millisecond, func() {
+		ids := d.run(t, 1)
+		time.AfterFunc(2*time.Second, func() {
+			d.ec2.TerminateInstances(context.Background(), &ec2.TerminateInstancesInput{InstanceIds: ids})
+		})
+	})
+	dir := t.TempDir()
+	r := runCLI(t, nil, "run", "--stack", "demo", "--scenario", "all", "--stages-json", `[{"duration":"1ms","target":2},{"duration":"400ms","target":2}]`,
+		"--io-fast-delay-ms", "1", "--io-slow-delay-ms", "1", "--cpu-low-hash-loops", "1", "--cpu-high-hash-loops", "1",
+		"--scale-in-check-seconds", "1", "--scale-in-max-minutes", "1", "--cloudwatch-concurrency", "--cloudwatch-period-seconds", "60",
+		"--output-dir", dir)
+	if r.code != exitOK {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	for path, n := range d.paths {
+		if n.Load() == 0 {
+			t.Errorf("no request reached %s", path)
+		}
+	}
+	for _, want := range []string{"capacity provider has 2 instances before the run", "waiting for scale-in: 3 instances, want 2", "back to 2 instances"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+		}
+	}
+	series, _ := filepath.Glob(filepath.Join(dir, "*.series.json"))
+	if len(series) != 4 {
+		t.Fatalf("series files = %v; want one per scenario", series)
+	}
+	b, _ := os.ReadFile(series[0])
+	for _, want := range []string{`"capacity-provider instances"`, `"lmi environment concurrency (average)"`, `"128 throttles (sum)"`, `12`} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("%s lacks %s:\n%s", series[0], want, b)
+		}
+	}
+	page := strings.TrimSuffix(series[0], ".series.json") + ".html"
+	if !fileHas(t, page, "The platform") {
+		t.Errorf("%s does not chart the platform's series", page)
+	}
+}
+
+func TestStackErrorsAreOneLineBeforeAnyLoad(t *testing.T) {
+	d := deploy(t, 0)
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{"no such stack", []string{"--stack", "nope"}, nil, "--stack: stack nope: not found"},
+		{"stack and target", []string{"--stack", "demo", "--target", "a=http://127.0.0.1:1"}, nil, "--target and --stack"},
+		{"aws flag without stack", []string{"--cloudwatch-concurrency"}, nil, "--cloudwatch-concurrency: only applies with --stack"},
+		{"both waits", []string{"--stack", "demo", "--wait-for-scale-in", "--no-wait-for-scale-in"}, nil, "give one or the other"},
+		{"bad period", []string{"--stack", "demo", "--cloudwatch-period-seconds", "90"}, nil, "multiple of 60"},
+		{"no credentials", []string{"--stack", "demo"}, map[string]string{"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": ""}, "no AWS credentials found"},
+		{"no region", []string{"--stack", "demo"}, map[string]string{"AWS_REGION": "", "AWS_DEFAULT_REGION": ""}, "no AWS region"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for k, v := range tt.env {
+				t.Setenv(k, v)
+			}
+			r := runCLI(t, nil, append([]string{"run", "--output-dir", t.TempDir()}, tt.args...)...)
+			if r.code != exitBadInput || !strings.Contains(r.stderr, tt.want) || strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 {
+				t.Errorf("exit %d, stderr %q; want one line with %q", r.code, r.stderr, tt.want)
+			}
+		})
+	}
+	for path, n := range d.paths {
+		if n.Load() != 0 {
+			t.Errorf("%d requests reached %s; want none", n.Load(), path)
+		}
+	}
+}
