@@ -10,7 +10,6 @@ import (
 
 	"github.com/lmibench/lmibench/attack"
 	"github.com/lmibench/lmibench/bench"
-	"github.com/lmibench/lmibench/function"
 	"github.com/lmibench/lmibench/report"
 )
 
@@ -19,14 +18,18 @@ import (
 func execute(p *plan, e appEnv) error {
 	stdout, stderr, interrupts := e.stdout, e.stderr, e.interrupts
 	targets := p.targets
-	if targets == nil {
-		local, err := bench.StartLocal("127.0.0.1:0", function.NewLocalMux())
+	if p.local != nil {
+		defer p.local.Close()
+		srv, err := bench.StartLocal("127.0.0.1:0", p.local.handler)
 		if err != nil {
 			return &exitError{code: exitFailure, err: err}
 		}
-		defer local.Close()
-		targets = local.Targets()
-		fmt.Fprintf(stderr, "lmibench: no --target given: benchmarking the local target at %s\n", local.URL())
+		defer srv.Close()
+		targets = srv.Targets()
+		if p.local.emu != nil {
+			p.base.Platform = p.local.emu
+		}
+		fmt.Fprintf(stderr, "lmibench: no --target or --stack: benchmarking %s at %s\n", p.local.describe(), srv.URL())
 	}
 
 	var stream *attack.CSVWriter

@@ -56,10 +56,10 @@ func runCommand(e appEnv) *cli.Command {
 	return &cli.Command{
 		Name:  "run",
 		Usage: "run scenarios of staged load and record every request",
-		Description: "Without --target, benchmarks the built-in local target on 127.0.0.1: " +
+		Description: "Without --target or --stack, benchmarks a local target on 127.0.0.1 (by default the Lambda emulator): " +
 			strings.Join(endpointNames(), ", ") + ".",
 		OnUsageError: usageError,
-		Flags:        append(runFlags(), stackFlags()...),
+		Flags:        append(append(runFlags(), stackFlags()...), emuFlags()...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return badInput("run takes no arguments, got %q", c.Args().First())
@@ -69,6 +69,9 @@ func runCommand(e appEnv) *cli.Command {
 				return err
 			}
 			if err := planStack(c, plan, e); err != nil {
+				return err
+			}
+			if err := planLocal(c, plan); err != nil {
 				return err
 			}
 			return execute(plan, e)
@@ -91,6 +94,7 @@ type plan struct {
 	base      bench.Options
 	csvOut    string
 	scaleIn   *infra.ScaleInWait // between scenarios, when --stack asks for it
+	local     *localTarget       // when neither --target nor --stack
 }
 
 // planRun checks every flag before anything is sent and maps them onto

@@ -8,7 +8,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/lmibench/lmibench/bench"
-	"github.com/lmibench/lmibench/function"
 )
 
 func serveCommand(stderr io.Writer, interrupts <-chan struct{}) *cli.Command {
@@ -16,15 +15,21 @@ func serveCommand(stderr io.Writer, interrupts <-chan struct{}) *cli.Command {
 		Name:         "serve",
 		Usage:        "serve the local target (the function's three endpoints) until interrupted",
 		OnUsageError: usageError,
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "addr", Value: "127.0.0.1:8080", EnvVars: env("addr"), Usage: "address to listen on"},
-		},
+		}, emuFlags()...),
 		Action: func(c *cli.Context) error {
-			local, err := bench.StartLocal(c.String("addr"), function.NewLocalMux())
+			target, err := newLocalTarget(c)
+			if err != nil {
+				return err
+			}
+			defer target.Close()
+			local, err := bench.StartLocal(c.String("addr"), target.handler)
 			if err != nil {
 				return badInput("--addr: %v", err)
 			}
 			defer local.Close()
+			fmt.Fprintf(stderr, "lmibench: serving %s\n", target.describe())
 			for _, t := range local.Targets() {
 				fmt.Fprintf(stderr, "lmibench: serving %s at %s\n", t.Name, t.URL)
 			}

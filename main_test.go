@@ -80,6 +80,7 @@ func TestBadInputIsRefusedBeforeAnyRequest(t *testing.T) {
 		{"unknown flag", []string{"--rate", "5"}, "flag provided but not defined: -rate"},
 		{"bad flag value", []string{"--timeout", "soon"}, "invalid value"},
 		{"argument", []string{"extra"}, `run takes no arguments`},
+		{"emulator flag with a target", []string{"--emu-time-scale", "10"}, "--emu-time-scale: only applies to the local target"},
 	}
 	for _, tt := range tests {
 		args := append([]string{"run", "--output-dir", dir, target}, tt.args...)
@@ -221,6 +222,30 @@ func TestLocalTargetByDefault(t *testing.T) {
 	for _, name := range []string{",128,", ",2048,", ",lmi,"} {
 		if !strings.Contains(string(b), name) {
 			t.Errorf("CSV has no rows of endpoint %s", name)
+		}
+	}
+	// The emulator's platform series are saved and charted like CloudWatch's.
+	series := strings.TrimSuffix(csvs[0], ".csv") + ".series.json"
+	if !fileHas(t, series, `"lmi environments"`) || !fileHas(t, strings.TrimSuffix(csvs[0], ".csv")+".html", "The platform") {
+		t.Errorf("no emulator series beside %s, or not charted", csvs[0])
+	}
+	if !strings.Contains(r.stderr, "the Lambda emulator") {
+		t.Errorf("stderr does not say the local target is the emulator:\n%s", r.stderr)
+	}
+}
+
+func TestEmulatorFlagsAreChecked(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--emu-time-scale", "0"}, "--emu-time-scale: 0 must be within 1..3600"},
+		{[]string{"--emu-lmi-initial-envs", "0", "--emu-account-concurrency", "0"}, "--emu-account-concurrency: 0 must be >= 1; --emu-lmi-initial-envs"},
+		{[]string{"--local", "docker"}, `--local: "docker" is neither emulator nor function`},
+	} {
+		r := runCLI(t, nil, append([]string{"run", "--output-dir", t.TempDir()}, tt.args...)...)
+		if r.code != exitBadInput || !strings.Contains(r.stderr, tt.want) {
+			t.Errorf("run %v: exit %d, %q; want %q", tt.args, r.code, r.stderr, tt.want)
 		}
 	}
 }

@@ -21,7 +21,7 @@ trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
 
 command -v vegeta >/dev/null || GOFLAGS= go install github.com/tsenart/vegeta/v12@v12.13.0
 go build -o "$work/lmibench" .
-taskset -c 0 "$work/lmibench" serve --addr "127.0.0.1:$PORT" 2>/dev/null &
+taskset -c 0 "$work/lmibench" serve --local function --addr "127.0.0.1:$PORT" 2>/dev/null &
 server=$!
 for _ in $(seq 50); do curl -fs "http://127.0.0.1:$PORT/default/128/hello" >/dev/null && break; sleep 0.1; done
 

@@ -1,0 +1,126 @@
+// Package emulator is the local stand-in for AWS Lambda: the benchmark's
+// three endpoints on loopback, each behind a model of how Lambda runs it,
+// so a run without an AWS account shows what the tool exists to show.
+//
+//   - standard (128 MB, 2048 MB): one request per execution environment at
+//     a time; a request that finds no idle environment starts one (a cold
+//     start); idle environments stay warm for a while; CPU in proportion to
+//     memory (1,769 MB = 1 vCPU); an account concurrency limit gives 429.
+//   - LMI (2048 MB): environments of 1 vCPU (2 GiB per vCPU) take up to 64
+//     requests at once and share their vCPU; no cold starts on the request
+//     path; 3 environments on 3 instances to begin with; asynchronous
+//     scaling on CPU utilisation and concurrency with headroom for traffic
+//     to double; a request finding every environment full gets 429; gradual
+//     scale-in; a maximum vCPU count.
+//
+// CPU work is modelled as time (a calibrated cost per hash loop), not
+// burned; the I/O delay is a real sleep. Platform processes (scale-out,
+// warm periods, scaling ticks) run on a clock compressed by TimeScale, so a
+// short local run shows minutes of platform behaviour.
+package emulator
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Config holds every parameter of the models. The defaults and where they
+// come from:
+type Config struct {
+	// HashLoopCost is the CPU time of one SHA-256 loop at one full vCPU:
+	// 450 ns, calibrated on the original benchmark's published 2048 MB
+	// high-cpu p99 (~94 ms for 200,000 loops; 2048 MB is over one vCPU and
+	// the handler is single-threaded).
+	HashLoopCost time.Duration
+	// Overhead is the handler's fixed time per request besides its work
+	// (1 ms).
+	Overhead time.Duration
+	// TimeScale compresses the platform's clock: 10 means one real second
+	// is ten seconds of scale-out delays, warm periods and scaling ticks
+	// (1 = real time).
+	TimeScale float64
+
+	// ColdStart is a standard environment's init before its first request:
+	// 150 ms, typical of a Go function on provided.al2023.
+	ColdStart time.Duration
+	// IdleTimeout is how long an idle standard environment stays warm
+	// (platform time): 10 minutes, within the 5–15 minutes seen in practice.
+	IdleTimeout time.Duration
+	// AccountConcurrency caps busy standard environments across functions:
+	// 1,000, the default account limit. Above it, 429.
+	AccountConcurrency int
+	// MBPerVCPU is the memory that buys one full vCPU on standard Lambda:
+	// 1,769 MB (AWS documentation).
+	MBPerVCPU float64
+
+	// LMIMaxConcurrency is requests per LMI environment at once: 64, the
+	// template's PerExecutionEnvironmentMaxConcurrency.
+	LMIMaxConcurrency int
+	// LMIInitialEnvs is the environments a published version starts with:
+	// 3, on 3 instances (AWS documentation).
+	LMIInitialEnvs int
+	// LMIEnvsPerInstance is environments of 1 vCPU per instance: 4 on a
+	// c8g.xlarge (4 vCPUs, 8 GiB at 2 GiB per vCPU).
+	LMIEnvsPerInstance int
+	// LMIMaxVCPUs caps the capacity provider: 64, the template's
+	// MaxVCpuCount default.
+	LMIMaxVCPUs int
+	// LMIHeadroom is capacity over demand the scaler keeps: 2, so traffic
+	// can double before new environments are needed (AWS documentation:
+	// headroom for traffic to double within 5 minutes).
+	LMIHeadroom float64
+	// LMIScaleOutDelay is how long a new environment takes to be ready
+	// (platform time): 2 minutes for an instance launch and init, inside the
+	// 5 minutes the headroom covers.
+	LMIScaleOutDelay time.Duration
+	// LMIScaleTick is how often the scaler looks (platform time): 30 s.
+	LMIScaleTick time.Duration
+	// LMIScaleInAfter is how long demand must stay low before scale-in
+	// starts, one environment per tick (platform time): 5 minutes.
+	LMIScaleInAfter time.Duration
+}
+
+// Defaults are the models' parameters as documented on Config.
+func Defaults() Config {
+	return Config{
+		HashLoopCost: 450 * time.Nanosecond, Overhead: time.Millisecond, TimeScale: 1,
+		ColdStart: 150 * time.Millisecond, IdleTimeout: 10 * time.Minute, AccountConcurrency: 1000, MBPerVCPU: 1769,
+		LMIMaxConcurrency: 64, LMIInitialEnvs: 3, LMIEnvsPerInstance: 4, LMIMaxVCPUs: 64, LMIHeadroom: 2,
+		LMIScaleOutDelay: 2 * time.Minute, LMIScaleTick: 30 * time.Second, LMIScaleInAfter: 5 * time.Minute,
+	}
+}
+
+// Validate reports every out-of-range parameter, naming its flag.
+func (c Config) Validate() error {
+	var errs []error
+	check := func(ok bool, flag string, v any, want string) {
+		if !ok {
+			errs = append(errs, fmt.Errorf("--%s: %v %s", flag, v, want))
+		}
+	}
+	check(c.HashLoopCost >= 0, "emu-hash-loop-cost", c.HashLoopCost, "must be >= 0")
+	check(c.Overhead >= 0, "emu-overhead", c.Overhead, "must be >= 0")
+	check(c.TimeScale >= 1 && c.TimeScale <= 3600, "emu-time-scale", c.TimeScale, "must be within 1..3600")
+	check(c.ColdStart >= 0, "emu-cold-start", c.ColdStart, "must be >= 0")
+	check(c.IdleTimeout > 0, "emu-idle-timeout", c.IdleTimeout, "must be > 0")
+	check(c.AccountConcurrency >= 1, "emu-account-concurrency", c.AccountConcurrency, "must be >= 1")
+	check(c.MBPerVCPU > 0, "emu-mb-per-vcpu", c.MBPerVCPU, "must be > 0")
+	check(c.LMIMaxConcurrency >= 1, "emu-lmi-max-concurrency", c.LMIMaxConcurrency, "must be >= 1")
+	check(c.LMIInitialEnvs >= 1, "emu-lmi-initial-envs", c.LMIInitialEnvs, "must be >= 1")
+	check(c.LMIEnvsPerInstance >= 1, "emu-lmi-envs-per-instance", c.LMIEnvsPerInstance, "must be >= 1")
+	check(c.LMIMaxVCPUs >= c.LMIInitialEnvs, "emu-lmi-max-vcpus", c.LMIMaxVCPUs, "must be >= --emu-lmi-initial-envs")
+	check(c.LMIHeadroom >= 1, "emu-lmi-headroom", c.LMIHeadroom, "must be >= 1")
+	check(c.LMIScaleOutDelay >= 0, "emu-lmi-scale-out-delay", c.LMIScaleOutDelay, "must be >= 0")
+	check(c.LMIScaleTick > 0, "emu-lmi-scale-tick", c.LMIScaleTick, "must be > 0")
+	check(c.LMIScaleInAfter >= 0, "emu-lmi-scale-in-after", c.LMIScaleInAfter, "must be >= 0")
+	return errors.Join(errs...)
+}
+
+// real turns a platform duration into wall-clock time.
+func (c Config) real(d time.Duration) time.Duration { return time.Duration(float64(d) / c.TimeScale) }
+
+// work is a request's CPU time at one full vCPU.
+func (c Config) work(hashLoops int) float64 {
+	return (time.Duration(hashLoops) * c.HashLoopCost).Seconds()
+}
