@@ -7,6 +7,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/lmibench/lmibench/bench"
 	"github.com/lmibench/lmibench/emulator"
 	"github.com/lmibench/lmibench/function"
 )
@@ -68,43 +69,71 @@ func emuConfig(c *cli.Context) (emulator.Config, error) {
 	return cfg, nil
 }
 
-// localTarget is what `run` and `serve` serve on loopback.
+// localTarget is what `run` and `serve` serve on loopback: the emulator
+// (a fresh platform for each scenario, as after a scale-in wait) or the
+// real function.
 type localTarget struct {
-	handler http.Handler
-	emu     *emulator.Emulator // nil for the real function
+	emulate bool
+	cfg     emulator.Config
 }
 
-// newLocalTarget builds the local target the flags ask for.
+// newLocalTarget checks the flags of the local target.
 func newLocalTarget(c *cli.Context) (*localTarget, error) {
 	switch kind := c.String("local"); kind {
 	case localFunction:
-		return &localTarget{handler: function.NewLocalMux()}, nil
+		return &localTarget{}, nil
 	case localEmulator:
 		cfg, err := emuConfig(c)
 		if err != nil {
 			return nil, err
 		}
-		emu, err := emulator.New(cfg)
-		if err != nil {
-			return nil, badInput("%v", err)
-		}
-		return &localTarget{handler: emu.Handler(), emu: emu}, nil
+		return &localTarget{emulate: true, cfg: cfg}, nil
 	default:
 		return nil, badInput("--local: %q is neither %s nor %s", kind, localEmulator, localFunction)
 	}
 }
 
-func (l *localTarget) Close() {
-	if l.emu != nil {
-		l.emu.Close()
+// localServer is a started local target.
+type localServer struct {
+	*bench.Local
+	emu *emulator.Emulator // nil for the real function
+}
+
+// start serves a new instance of the target on addr.
+func (l *localTarget) start(addr string) (*localServer, error) {
+	var h http.Handler = function.NewLocalMux()
+	var emu *emulator.Emulator
+	if l.emulate {
+		var err error
+		if emu, err = emulator.New(l.cfg); err != nil {
+			return nil, err
+		}
+		h = emu.Handler()
 	}
+	srv, err := bench.StartLocal(addr, h)
+	if err != nil {
+		if emu != nil {
+			emu.Close()
+		}
+		return nil, err
+	}
+	return &localServer{Local: srv, emu: emu}, nil
+}
+
+// Close stops the server and the emulator's platform.
+func (s *localServer) Close() error {
+	err := s.Local.Close()
+	if s.emu != nil {
+		s.emu.Close()
+	}
+	return err
 }
 
 func (l *localTarget) describe() string {
-	if l.emu == nil {
+	if !l.emulate {
 		return "the real function handler (CPU burned on this machine)"
 	}
-	return fmt.Sprintf("the Lambda emulator (128 MB and 2048 MB standard, 2048 MB LMI; --emu-time-scale %g)", l.emu.Config().TimeScale)
+	return fmt.Sprintf("the Lambda emulator (128 MB and 2048 MB standard, 2048 MB LMI; --emu-time-scale %g)", l.cfg.TimeScale)
 }
 
 // planLocal builds the local target when the run has no other, and refuses

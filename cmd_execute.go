@@ -17,19 +17,8 @@ import (
 // interrupted scenario; its results are written all the same.
 func execute(p *plan, e appEnv) error {
 	stdout, stderr, interrupts := e.stdout, e.stderr, e.interrupts
-	targets := p.targets
 	if p.local != nil {
-		defer p.local.Close()
-		srv, err := bench.StartLocal("127.0.0.1:0", p.local.handler)
-		if err != nil {
-			return &exitError{code: exitFailure, err: err}
-		}
-		defer srv.Close()
-		targets = srv.Targets()
-		if p.local.emu != nil {
-			p.base.Platform = p.local.emu
-		}
-		fmt.Fprintf(stderr, "lmibench: no --target or --stack: benchmarking %s at %s\n", p.local.describe(), srv.URL())
+		fmt.Fprintf(stderr, "lmibench: no --target or --stack: benchmarking %s on 127.0.0.1\n", p.local.describe())
 	}
 
 	var stream *attack.CSVWriter
@@ -64,9 +53,9 @@ func execute(p *plan, e appEnv) error {
 			break
 		}
 		o := p.base
-		o.Scenario, o.Targets, o.Stream, o.IndexLink = sc, targets, stream, index
+		o.Scenario, o.Targets, o.Stream, o.IndexLink = sc, p.targets, stream, index
 		o.Log, o.Live, o.Interrupts = stderr, isTerminal(stderr), interrupts
-		res, err := bench.Run(o)
+		res, err := runScenario(p, o)
 		if res == nil {
 			return &exitError{code: exitFailure, err: err}
 		}
@@ -104,4 +93,23 @@ func execute(p *plan, e appEnv) error {
 		return &exitError{code: exitNoSuccess, err: errors.New("no request succeeded (see the errors above)")}
 	}
 	return nil
+}
+
+// runScenario runs one scenario, on a fresh local target when the run has
+// one: each scenario starts from an idle platform, as a deployed run does
+// after its scale-in wait.
+func runScenario(p *plan, o bench.Options) (*bench.Result, error) {
+	if p.local == nil {
+		return bench.Run(o)
+	}
+	srv, err := p.local.start("127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	defer srv.Close()
+	o.Targets = srv.Targets()
+	if srv.emu != nil {
+		o.Platform = srv.emu
+	}
+	return bench.Run(o)
 }

@@ -6,8 +6,6 @@ import (
 	"io"
 
 	"github.com/urfave/cli/v2"
-
-	"github.com/lmibench/lmibench/bench"
 )
 
 func serveCommand(stderr io.Writer, interrupts <-chan struct{}) *cli.Command {
@@ -23,8 +21,7 @@ func serveCommand(stderr io.Writer, interrupts <-chan struct{}) *cli.Command {
 			if err != nil {
 				return err
 			}
-			defer target.Close()
-			local, err := bench.StartLocal(c.String("addr"), target.handler)
+			local, err := target.start(c.String("addr"))
 			if err != nil {
 				return badInput("--addr: %v", err)
 			}
