@@ -67,7 +67,7 @@ func (e *Emulator) Handler() http.Handler {
 
 // State is the platform at a moment, as the emulator sees it.
 type State struct {
-	Envs128, Envs2048, EnvsLMI, InstancesLMI int
+	Envs128, Envs2048, EnvsLMI, InstancesLMI  int
 	Throttles128, Throttles2048, ThrottlesLMI int64
 	ColdStarts                                int64
 }

@@ -13,7 +13,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
-	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/lmibench/lmibench/internal/mototest"
 )
@@ -53,20 +52,9 @@ func TestReadStack(t *testing.T) {
 
 func runInstances(t *testing.T, c *ec2.Client, n int32, arn string) []string {
 	t.Helper()
-	ctx := context.Background()
-	imgs, err := c.DescribeImages(ctx, &ec2.DescribeImagesInput{})
-	if err != nil || len(imgs.Images) == 0 {
-		t.Fatalf("no moto image: %v", err)
-	}
-	out, err := c.RunInstances(ctx, &ec2.RunInstancesInput{ImageId: imgs.Images[0].ImageId, MinCount: aws.Int32(n), MaxCount: aws.Int32(n),
-		InstanceType: "c8g.xlarge", TagSpecifications: []ec2types.TagSpecification{{ResourceType: ec2types.ResourceTypeInstance,
-			Tags: []ec2types.Tag{{Key: aws.String(CapacityProviderTag), Value: aws.String(arn)}}}}})
+	ids, err := mototest.RunInstances(context.Background(), c, n, CapacityProviderTag, arn)
 	if err != nil {
 		t.Fatal(err)
-	}
-	var ids []string
-	for _, i := range out.Instances {
-		ids = append(ids, *i.InstanceId)
 	}
 	return ids
 }

@@ -9,7 +9,7 @@ export PATH="/usr/local/go/bin:$PATH"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 go build -o "$work/lmibench" .
-"$work/lmibench" run --scenario high-cpu --stage-targets 16,16,32 --duration 20s --output-dir "$work/out" "$@"
+"$work/lmibench" run --scenario high-cpu --stage-targets 32,32,64 --duration 20s --emu-time-scale 10 --output-dir "$work/out" "$@"
 page=$(ls "$work"/out/high-cpu-*.html)
 chromium --headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update \
   --no-first-run --user-data-dir="$work/chromium" --hide-scrollbars --window-size=1280,2600 \

@@ -3,6 +3,7 @@
 package mototest
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"net/http"
@@ -11,8 +12,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch/schemas"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/smithy-go/transport/http/protocol/awsjson"
 )
 
@@ -70,6 +74,29 @@ func Reset(t testing.TB, url string) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
+}
+
+// RunInstances starts n EC2 instances tagged key=value (a capacity
+// provider's, say) and returns their ids.
+func RunInstances(ctx context.Context, c *ec2.Client, n int32, key, value string) ([]string, error) {
+	imgs, err := c.DescribeImages(ctx, &ec2.DescribeImagesInput{})
+	if err != nil {
+		return nil, err
+	}
+	if len(imgs.Images) == 0 {
+		return nil, fmt.Errorf("moto has no image")
+	}
+	out, err := c.RunInstances(ctx, &ec2.RunInstancesInput{ImageId: imgs.Images[0].ImageId, MinCount: aws.Int32(n), MaxCount: aws.Int32(n),
+		InstanceType: "c8g.xlarge", TagSpecifications: []ec2types.TagSpecification{{ResourceType: ec2types.ResourceTypeInstance,
+			Tags: []ec2types.Tag{{Key: aws.String(key), Value: aws.String(value)}}}}})
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, i := range out.Instances {
+		ids = append(ids, aws.ToString(i.InstanceId))
+	}
+	return ids, nil
 }
 
 // CloudWatchJSON makes a CloudWatch client speak AWS JSON 1.0: the client
