@@ -158,17 +158,8 @@ func TestInterruptKeepsEveryRow(t *testing.T) {
 	if time.Since(began) > 5*time.Second {
 		t.Fatalf("interrupted run took %v", time.Since(began))
 	}
-	csvs, _ := filepath.Glob(filepath.Join(dir, "*.csv"))
-	if len(csvs) != 1 {
-		t.Fatalf("CSVs = %v; want only the interrupted scenario's", csvs)
-	}
-	f, _ := os.Open(csvs[0])
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil || int64(len(rows)-1) != hits.Load() || hits.Load() == 0 {
-		t.Fatalf("CSV rows = %d (err %v); the server counted %d", len(rows)-1, err, hits.Load())
-	}
-	b, _ := os.ReadFile(strings.TrimSuffix(csvs[0], ".csv") + ".json")
+	path := oneCSVWithEveryRow(t, dir, hits)
+	b, _ := os.ReadFile(strings.TrimSuffix(path, ".csv") + ".json")
 	if !bytes.Contains(b, []byte(`"interrupted": true`)) {
 		t.Fatalf("sidecar does not say interrupted:\n%s", b)
 	}
@@ -320,6 +311,27 @@ func TestReportCommand(t *testing.T) {
 			t.Errorf("report %v: exit %d, stderr %q; want one line with %q", tt.args, r.code, r.stderr, tt.want)
 		}
 	}
+}
+
+// oneCSVWithEveryRow checks that dir holds one CSV (the interrupted
+// scenario's) with a row for every request the server counted, and
+// returns its path.
+func oneCSVWithEveryRow(t *testing.T, dir string, hits *atomic.Int64) string {
+	t.Helper()
+	csvs, _ := filepath.Glob(filepath.Join(dir, "*.csv"))
+	if len(csvs) != 1 {
+		t.Fatalf("CSVs = %v; want only the interrupted scenario's", csvs)
+	}
+	f, err := os.Open(csvs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil || int64(len(rows)-1) != hits.Load() || hits.Load() == 0 {
+		t.Fatalf("CSV rows = %d (err %v); the server counted %d", len(rows)-1, err, hits.Load())
+	}
+	return csvs[0]
 }
 
 func fileHas(t *testing.T, path, s string) bool {

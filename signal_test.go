@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/csv"
 	"errors"
 	"net/http"
 	"os"
@@ -46,18 +45,9 @@ func TestSIGINTKeepsEveryRow(t *testing.T) {
 	if !errors.As(err, &ee) || ee.ExitCode() != exitInterrupted {
 		t.Fatalf("exit = %v; want %d", err, exitInterrupted)
 	}
-	csvs, _ := filepath.Glob(filepath.Join(dir, "*.csv"))
-	if len(csvs) != 1 {
-		t.Fatalf("CSVs = %v; want one", csvs)
-	}
-	f, _ := os.Open(csvs[0])
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil || int64(len(rows)-1) != hits.Load() || hits.Load() == 0 {
-		t.Fatalf("CSV rows = %d (%v); the server counted %d", len(rows)-1, err, hits.Load())
-	}
+	path := oneCSVWithEveryRow(t, dir, hits)
 	for _, ext := range []string{".json", ".html"} {
-		if _, err := os.Stat(csvs[0][:len(csvs[0])-4] + ext); err != nil {
+		if _, err := os.Stat(path[:len(path)-4] + ext); err != nil {
 			t.Errorf("no %s after SIGINT: %v", ext, err)
 		}
 	}
