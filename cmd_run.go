@@ -155,11 +155,7 @@ func planRun(c *cli.Context) (*plan, error) {
 		OutputDir: c.String("output-dir"), LogEvery: 10 * time.Second,
 		Version: appVersion(), Flags: setFlags(c),
 	}
-	// Check the output directory with placeholder targets: the local ones
-	// do not exist yet, and targets were checked above.
-	probe := p.base
-	probe.Targets = []bench.Target{{Name: "probe"}}
-	if _, err := probe.Prepare(); err != nil {
+	if err := bench.CheckOutputDir(p.base.OutputDir); err != nil {
 		return nil, badInput("%v", err)
 	}
 	if p.csvOut != "" && p.csvOut != "-" {

@@ -63,8 +63,7 @@ type Result struct {
 }
 
 // Prepare validates the options that can be checked without a network: the
-// stages for the load model and a writable output directory. Run calls it
-// too; the CLI calls it for every scenario before the first request.
+// stages for the load model, the targets and a writable output directory.
 func (o *Options) Prepare() (*stages.Profile, error) {
 	prof, err := stages.New(o.Stages, o.Model == attack.VUs)
 	if err != nil {
@@ -73,16 +72,24 @@ func (o *Options) Prepare() (*stages.Profile, error) {
 	if err := CheckTargets(o.Targets); err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(o.OutputDir, 0o755); err != nil {
-		return nil, fmt.Errorf("--output-dir: %w", err)
+	if err := CheckOutputDir(o.OutputDir); err != nil {
+		return nil, err
 	}
-	probe, err := os.CreateTemp(o.OutputDir, ".lmibench-probe-*")
+	return prof, nil
+}
+
+// CheckOutputDir creates dir if needed and proves it writable, so a run is
+// refused before its first request rather than losing what it recorded.
+func CheckOutputDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("--output-dir: %w", err)
+	}
+	probe, err := os.CreateTemp(dir, ".lmibench-probe-*")
 	if err != nil {
-		return nil, fmt.Errorf("--output-dir: %s is not writable: %w", o.OutputDir, err)
+		return fmt.Errorf("--output-dir: %s is not writable: %w", dir, err)
 	}
 	probe.Close()
-	os.Remove(probe.Name())
-	return prof, nil
+	return os.Remove(probe.Name())
 }
 
 // Run runs one scenario to its end (or its interruption) and returns the
