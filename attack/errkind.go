@@ -3,6 +3,7 @@ package attack
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Error texts written for requests that never got a normal answer. They are
@@ -53,16 +54,21 @@ func ErrorKind(err string) string {
 	return StripAddresses(err)
 }
 
-var (
-	reURL  = regexp.MustCompile(`"?[a-zA-Z][a-zA-Z0-9+.-]*://[^\s"]+"?`)
-	reAddr = regexp.MustCompile(`(\[[0-9a-fA-F:.]+\]|\d{1,3}(\.\d{1,3}){3}|[0-9a-fA-F]{0,4}(:[0-9a-fA-F]{0,4}){2,7})(:\d+)?`)
-	rePort = regexp.MustCompile(`:\d{2,5}\b`)
-)
+// addressPatterns are compiled on first use: most runs never see an error
+// of unknown kind, and the patterns cost half a megabyte.
+var addressPatterns = sync.OnceValue(func() [3]*regexp.Regexp {
+	return [3]*regexp.Regexp{
+		regexp.MustCompile(`"?[a-zA-Z][a-zA-Z0-9+.-]*://[^\s"]+"?`),                                                      // URLs
+		regexp.MustCompile(`(\[[0-9a-fA-F:.]+\]|\d{1,3}(\.\d{1,3}){3}|[0-9a-fA-F]{0,4}(:[0-9a-fA-F]{0,4}){2,7})(:\d+)?`), // addresses
+		regexp.MustCompile(`:\d{2,5}\b`), // ports
+	}
+})
 
 // StripAddresses removes URLs, IP addresses and ports from an error text.
 func StripAddresses(s string) string {
-	s = reURL.ReplaceAllString(s, "URL")
-	s = reAddr.ReplaceAllString(s, "ADDR")
-	s = rePort.ReplaceAllString(s, "")
+	p := addressPatterns()
+	s = p[0].ReplaceAllString(s, "URL")
+	s = p[1].ReplaceAllString(s, "ADDR")
+	s = p[2].ReplaceAllString(s, "")
 	return strings.Join(strings.Fields(s), " ")
 }
