@@ -17,7 +17,8 @@ func reportCommand(stderr io.Writer) *cli.Command {
 		Usage:     "rebuild HTML reports from the CSVs of earlier runs",
 		ArgsUsage: "FILE.csv [FILE.csv ...]",
 		Description: "Each CSV gets its page beside it (with its .json sidecar and .series.json when present; " +
-			"without them the stages are shown as the rows recorded them). One CSV: -o names its page. " +
+			"without them the stages are shown as the rows recorded them); a CSV of several scenarios " +
+			"(a --csv - stream) gets a page per scenario. One page: -o names it. " +
 			"Several: each page goes beside its CSV and -o names the page that links them all.",
 		OnUsageError: usageError,
 		Flags: []cli.Flag{
@@ -39,14 +40,16 @@ func reportCommand(stderr io.Writer) *cli.Command {
 				if !strings.HasSuffix(f, ".csv") {
 					return badInput("report: %s: not a .csv file", f)
 				}
-				r, err := report.ReadRun(f)
+				rs, err := report.ReadRuns(f)
 				if err != nil {
 					return badInput("report: %v", err)
 				}
-				if r.Warning != "" {
-					fmt.Fprintf(stderr, "lmibench: warning: %s\n", r.Warning)
+				for _, r := range rs {
+					if r.Warning != "" {
+						fmt.Fprintf(stderr, "lmibench: warning: %s\n", r.Warning)
+					}
 				}
-				runs = append(runs, r)
+				runs = append(runs, rs...)
 			}
 			return writeReports(runs, output, stderr)
 		},
@@ -79,7 +82,18 @@ func splitOutput(args []string, output string) (files []string, out string, err 
 }
 
 func writeReports(runs []*report.Run, output string, stderr io.Writer) error {
-	pageOf := func(r *report.Run) string { return strings.TrimSuffix(r.Source, ".csv") + ".html" }
+	// A CSV of several scenarios (a --csv - stream) gives a page each.
+	perFile := map[string]int{}
+	for _, r := range runs {
+		perFile[r.Source]++
+	}
+	pageOf := func(r *report.Run) string {
+		stem := strings.TrimSuffix(r.Source, ".csv")
+		if perFile[r.Source] > 1 {
+			stem += "-" + r.Name()
+		}
+		return stem + ".html"
+	}
 	if len(runs) == 1 {
 		path := output
 		if path == "" {

@@ -117,6 +117,13 @@ func TestRunStreamsCSVToStdout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The stream rebuilds into one page per scenario and an index.
+	stream := filepath.Join(t.TempDir(), "all.csv")
+	os.WriteFile(stream, []byte(r.stdout), 0o644)
+	if rr := runCLI(t, nil, "report", stream); rr.code != 0 || !fileHas(t, strings.TrimSuffix(stream, ".csv")+"-high-cpu.html", "lmibench · high-cpu") ||
+		!fileHas(t, filepath.Join(filepath.Dir(stream), "index.html"), "all-slow-io.html") {
+		t.Errorf("report of the stream: exit %d, %s; want a page per scenario and an index", rr.code, rr.stderr)
+	}
 	if rows[0][0] != "timestamp" || int64(len(rows)-1) != hits.Load() {
 		t.Fatalf("stdout has %d rows after header %v; the server counted %d", len(rows)-1, rows[0], hits.Load())
 	}

@@ -92,37 +92,25 @@ type FileError struct {
 func (e *FileError) Error() string { return e.Path + ": " + e.Err.Error() }
 func (e *FileError) Unwrap() error { return e.Err }
 
-// ReadRun rebuilds a Run from a CSV written by `lmibench run`, with its
+// ReadRuns rebuilds the runs of a CSV written by `lmibench run`: one Run
+// per scenario in the file (a `--csv -` stream of `--scenario all` holds
+// four), in the order they appear. A file of one scenario also gets its
 // sidecar and series files when they are beside it. A file cut short keeps
 // the rows before the break and says so in Warning; a missing, empty or
 // foreign file is a *FileError.
-func ReadRun(csvPath string) (*Run, error) {
+func ReadRuns(csvPath string) ([]*Run, error) {
 	f, err := os.Open(csvPath)
 	if err != nil {
 		return nil, &FileError{csvPath, errors.Unwrap(err)}
 	}
 	defer f.Close()
-	run := &Run{Source: csvPath}
-	metaPath, seriesPath := Paths(csvPath)
-	if m, err := ReadMeta(metaPath); err == nil {
-		run.Meta = m
-		for _, t := range m.Targets {
-			run.Stats.Order = append(run.Stats.Order, t.Name)
-		}
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return nil, &FileError{metaPath, err}
-	}
-	if b, err := os.ReadFile(seriesPath); err == nil {
-		var sf SeriesFile
-		if err := json.Unmarshal(b, &sf); err != nil {
-			return nil, &FileError{seriesPath, err}
-		}
-		run.Extra = sf.Series
-	}
 	d, err := attack.NewDecoder(f)
 	if err != nil {
 		return nil, &FileError{csvPath, err}
 	}
+	var runs []*Run
+	byScenario := map[string]*Run{}
+	var last *Run
 	for {
 		var rec attack.Record
 		err := d.Decode(&rec)
@@ -130,16 +118,48 @@ func ReadRun(csvPath string) (*Run, error) {
 			break
 		}
 		if err != nil {
-			if run.Stats.LastSend() == 0 && len(run.Stats.Endpoints()) == 0 {
+			if last == nil {
 				return nil, &FileError{csvPath, err}
 			}
-			run.Warning = fmt.Sprintf("%s: %v: the file ends there; the rows before it are used", csvPath, err)
+			last.Warning = fmt.Sprintf("%s: %v: the file ends there; the rows before it are used", csvPath, err)
 			break
 		}
-		run.Add(&rec)
+		last = byScenario[rec.Scenario]
+		if last == nil {
+			last = &Run{Source: csvPath}
+			byScenario[rec.Scenario] = last
+			runs = append(runs, last)
+		}
+		last.Add(&rec)
 	}
-	if len(run.Stats.Endpoints()) == 0 {
+	if len(runs) == 0 {
 		return nil, &FileError{csvPath, errors.New("no rows after the header")}
 	}
-	return run, nil
+	if len(runs) == 1 {
+		if err := runs[0].readBeside(csvPath); err != nil {
+			return nil, err
+		}
+	}
+	return runs, nil
+}
+
+// readBeside attaches the sidecar and series files of the run's CSV.
+func (r *Run) readBeside(csvPath string) error {
+	metaPath, seriesPath := Paths(csvPath)
+	if m, err := ReadMeta(metaPath); err == nil {
+		r.Meta = m
+		for _, t := range m.Targets {
+			r.Stats.Order = append(r.Stats.Order, t.Name)
+		}
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return &FileError{metaPath, err}
+	}
+	if b, err := os.ReadFile(seriesPath); err == nil {
+		var sf SeriesFile
+		if err := json.Unmarshal(b, &sf); err != nil {
+			return &FileError{seriesPath, err}
+		}
+		r.Extra = sf.Series
+	}
+	return nil
 }

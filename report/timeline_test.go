@@ -1,6 +1,7 @@
 package report
 
 import (
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -102,7 +103,35 @@ func writeCSV(t *testing.T, dir, name, content string) string {
 	return p
 }
 
-func TestReadRun(t *testing.T) {
+// readOne reads a CSV of one scenario.
+func readOne(path string) (*Run, error) {
+	runs, err := ReadRuns(path)
+	if err != nil {
+		return nil, err
+	}
+	if len(runs) != 1 {
+		return nil, fmt.Errorf("%d runs in %s; want 1", len(runs), path)
+	}
+	return runs[0], nil
+}
+
+func TestReadRunsSplitsScenarios(t *testing.T) {
+	header := strings.Join(attack.Columns, ",") + "\n"
+	row := func(scenario string, elapsed float64) string {
+		return fmt.Sprintf("2026-11-23T12:00:00.000000000Z,%f,%s,lmi,0,1,200,10.000,204,0,,e1,false,1,9.9\n", elapsed, scenario)
+	}
+	// A --csv - stream of two scenarios, each on its own clock.
+	p := writeCSV(t, t.TempDir(), "stream.csv", header+row("fast-io", 0.5)+row("fast-io", 1.5)+row("slow-io", 0.2))
+	runs, err := ReadRuns(p)
+	if err != nil || len(runs) != 2 || runs[0].Name() != "fast-io" || runs[1].Name() != "slow-io" {
+		t.Fatalf("ReadRuns(stream) = %d runs, %v; want fast-io then slow-io", len(runs), err)
+	}
+	if n := runs[0].Stats.Endpoints()[0].All.Requests; n != 2 || runs[1].Stats.LastSend() != 200*time.Millisecond {
+		t.Errorf("fast-io has %d rows, slow-io ends at %v; want 2 and 200ms", n, runs[1].Stats.LastSend())
+	}
+}
+
+func TestReadRuns(t *testing.T) {
 	dir := t.TempDir()
 	header := strings.Join(attack.Columns, ",") + "\n"
 	row := "2026-11-23T12:00:00.000000000Z,0.500000,fast-io,lmi,0,1,200,101.500,204,0,,e1,true,1,100.7\n"
@@ -114,14 +143,14 @@ func TestReadRun(t *testing.T) {
 	if err := WriteJSON(strings.TrimSuffix(good, ".csv")+".series.json", &SeriesFile{Series: []Series{{Name: "s", Points: [][2]float64{{1, 2}}}}}); err != nil {
 		t.Fatal(err)
 	}
-	r, err := ReadRun(good)
+	r, err := readOne(good)
 	if err != nil || r.Meta == nil || len(r.Extra) != 1 || r.Warning != "" || r.Stats.Endpoints()[0].All.Requests != 2 {
-		t.Fatalf("ReadRun(good) = %+v, %v; want 2 rows with sidecar and series", r, err)
+		t.Fatalf("ReadRuns(good) = %+v, %v; want 2 rows with sidecar and series", r, err)
 	}
 	cut := writeCSV(t, dir, "cut.csv", header+row+row+row[:40])
-	r, err = ReadRun(cut)
+	r, err = readOne(cut)
 	if err != nil || r.Stats.Endpoints()[0].All.Requests != 2 || !strings.Contains(r.Warning, "cut.csv: line 4") {
-		t.Fatalf("ReadRun(cut) = %v, warning %q; want the 2 whole rows and a warning naming line 4", err, r.Warning)
+		t.Fatalf("ReadRuns(cut) = %v, warning %q; want the 2 whole rows and a warning naming line 4", err, r.Warning)
 	}
 	tests := []struct{ name, content, want string }{
 		{"empty.csv", "", "empty.csv: line 1: empty file"},
@@ -130,17 +159,17 @@ func TestReadRun(t *testing.T) {
 		{"badrow.csv", header + strings.Replace(row, ",200,", ",OK,", 1), "badrow.csv: line 2: column status"},
 	}
 	for _, tt := range tests {
-		_, err := ReadRun(writeCSV(t, dir, tt.name, tt.content))
+		_, err := ReadRuns(writeCSV(t, dir, tt.name, tt.content))
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
-			t.Errorf("ReadRun(%s) = %v; want %q", tt.name, err, tt.want)
+			t.Errorf("ReadRuns(%s) = %v; want %q", tt.name, err, tt.want)
 		}
 	}
-	if _, err := ReadRun(filepath.Join(dir, "missing.csv")); err == nil || !strings.Contains(err.Error(), "missing.csv: no such file") {
-		t.Errorf("ReadRun(missing) = %v; want it to name the file", err)
+	if _, err := ReadRuns(filepath.Join(dir, "missing.csv")); err == nil || !strings.Contains(err.Error(), "missing.csv: no such file") {
+		t.Errorf("ReadRuns(missing) = %v; want it to name the file", err)
 	}
 	badMeta := writeCSV(t, dir, "meta.csv", header+row)
 	writeCSV(t, dir, "meta.json", "{not json")
-	if _, err := ReadRun(badMeta); err == nil || !strings.Contains(err.Error(), "meta.json") {
+	if _, err := ReadRuns(badMeta); err == nil || !strings.Contains(err.Error(), "meta.json") {
 		t.Errorf("ReadRun with a broken sidecar = %v; want it to name the sidecar", err)
 	}
 }
