@@ -85,12 +85,19 @@ func loadInBrowser(t *testing.T, path string) pageCheck {
 		t.Fatal(err)
 	}
 	var instances, plots int
+	if err := chromedp.Run(ctx, network.Enable(), runtime.Enable(), chromedp.Navigate("file://"+abs)); err != nil {
+		t.Fatalf("load %s in %s: %v", path, exe, err)
+	}
+	// page.js marks the body when every chart is drawn; a page whose
+	// script fails never does, and its console errors say why.
+	wctx, wcancel := context.WithTimeout(ctx, 20*time.Second)
+	defer wcancel()
+	if err := chromedp.Run(wctx, chromedp.WaitReady(`body[data-ready="true"]`, chromedp.ByQuery)); err != nil {
+		mu.Lock()
+		got.errors = append(got.errors, "the page never signalled that its charts were drawn")
+		mu.Unlock()
+	}
 	err = chromedp.Run(ctx,
-		network.Enable(),
-		runtime.Enable(),
-		chromedp.Navigate("file://"+abs),
-		chromedp.WaitReady("footer", chromedp.ByQuery),
-		chromedp.Sleep(500*time.Millisecond),
 		chromedp.Evaluate(`document.querySelectorAll(".plot").length`, &plots),
 		chromedp.Evaluate(`Array.from(document.querySelectorAll(".plot")).filter(el => echarts.getInstanceByDom(el)).length`, &instances),
 		// Exercise the log-scale toggles too: they must not throw.
@@ -98,7 +105,7 @@ func loadInBrowser(t *testing.T, path string) pageCheck {
 		chromedp.Sleep(200*time.Millisecond),
 	)
 	if err != nil {
-		t.Fatalf("load %s in %s: %v", path, exe, err)
+		t.Fatalf("inspect %s in %s: %v", path, exe, err)
 	}
 	mu.Lock()
 	defer mu.Unlock()

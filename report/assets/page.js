@@ -21,4 +21,5 @@
   window.addEventListener("resize", function () {
     Object.keys(charts).forEach(function (id) { charts[id].resize(); });
   });
+  document.body.dataset.ready = "true"; // every chart is drawn (tests wait for this)
 })();
