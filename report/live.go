@@ -20,8 +20,8 @@ type Live struct {
 }
 
 type liveEndpoint struct {
-	requests, errors, s5xx int64
-	slots                  [int(Window/time.Second) + 1]liveSlot // the window and the current second
+	Counts
+	slots [int(Window/time.Second) + 1]liveSlot // the window and the current second
 }
 
 // liveSlot is one second of completions.
@@ -42,13 +42,7 @@ func (l *Live) Add(r *attack.Record) {
 		l.byName[r.Endpoint] = e
 		l.order = append(l.order, r.Endpoint)
 	}
-	e.requests++
-	switch {
-	case r.Error != "" || r.Status == 0:
-		e.errors++
-	case r.Status >= 500:
-		e.s5xx++
-	}
+	e.Counts.add(r)
 	sec := int64((r.Elapsed + r.Latency) / time.Second)
 	s := &e.slots[sec%int64(len(e.slots))]
 	if s.sec != sec {
@@ -83,7 +77,7 @@ func (l *Live) Lines(now time.Duration, want []string) []LiveLine {
 	for _, n := range names {
 		line := LiveLine{Endpoint: n}
 		if e := l.byName[n]; e != nil {
-			line.Requests, line.Errors, line.S5xx = e.requests, e.errors, e.s5xx
+			line.Requests, line.Errors, line.S5xx = e.Requests, e.Errors, e.S5xx
 			var lat Latency
 			var count int64
 			from := max(cur-int64(Window/time.Second), 0)

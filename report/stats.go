@@ -134,12 +134,31 @@ func (c Counts) Rate(n int64) float64 {
 	return 100 * float64(n) / float64(c.Requests)
 }
 
-// Cell is one endpoint in one stage.
-type Cell struct {
+// outcomes is what every group of requests keeps: counts by outcome,
+// latency of the successful ones, and the environments that answered.
+type outcomes struct {
 	Counts
 	Latency
+	Envs map[string]struct{}
+}
+
+func (o *outcomes) add(r *attack.Record) {
+	o.Counts.add(r)
+	if r.OK() {
+		o.Latency.add(r.Latency)
+	}
+	if r.HasFn {
+		if o.Envs == nil {
+			o.Envs = map[string]struct{}{}
+		}
+		o.Envs[r.Fn.EnvID] = struct{}{}
+	}
+}
+
+// Cell is one endpoint in one stage.
+type Cell struct {
+	outcomes
 	First, Last time.Duration // first and last send time seen
-	Envs        map[string]struct{}
 }
 
 // Endpoint holds one endpoint's cells, stage by stage, and its whole run.
@@ -188,16 +207,7 @@ func (c *Cell) add(r *attack.Record) {
 		c.First = r.Elapsed
 	}
 	c.Last = max(c.Last, r.Elapsed)
-	c.Counts.add(r)
-	if r.OK() {
-		c.Latency.add(r.Latency)
-	}
-	if r.HasFn {
-		if c.Envs == nil {
-			c.Envs = map[string]struct{}{}
-		}
-		c.Envs[r.Fn.EnvID] = struct{}{}
-	}
+	c.outcomes.add(r)
 }
 
 // Endpoints returns the endpoints, Order first, then as first seen.

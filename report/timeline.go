@@ -16,12 +16,9 @@ const DefaultMaxBuckets = 240
 
 // Bucket is one endpoint during one time bucket, by send time.
 type Bucket struct {
-	Counts
-	// Latency of successful requests, to 2 significant figures (quantiles
-	// within 1%): buckets are many, and their charts are coarse.
-	Latency
-	// Envs are the distinct execution environments that answered.
-	Envs map[string]struct{}
+	// Latency is kept to 2 significant figures (quantiles within 1%):
+	// buckets are many, and their charts are coarse.
+	outcomes
 	// targetSum / targetN is the mean profile target of the bucket's rows.
 	targetSum float64
 	targetN   int64
@@ -36,17 +33,8 @@ func (b *Bucket) Target() float64 {
 }
 
 func (b *Bucket) add(r *attack.Record) {
-	b.Counts.add(r)
-	if r.OK() {
-		b.Latency.sigfigs = 2
-		b.Latency.add(r.Latency)
-	}
-	if r.HasFn {
-		if b.Envs == nil {
-			b.Envs = map[string]struct{}{}
-		}
-		b.Envs[r.Fn.EnvID] = struct{}{}
-	}
+	b.Latency.sigfigs = 2
+	b.outcomes.add(r)
 	b.targetSum += r.Target
 	b.targetN++
 }
