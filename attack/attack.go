@@ -219,11 +219,7 @@ func (a *Attack) record(endpoint string, r Record) Record {
 	r.Endpoint = endpoint
 	r.Elapsed = r.Timestamp.Sub(a.start)
 	r.Stage = a.cfg.Profile.Index(r.Elapsed)
-	if a.cfg.Model == VUs {
-		r.Target = float64(a.cfg.Profile.VUs(r.Elapsed))
-	} else {
-		r.Target = a.cfg.Profile.Target(r.Elapsed)
-	}
+	r.Target = a.cfg.Model.TargetAt(a.cfg.Profile, r.Elapsed)
 	return r
 }
 

@@ -24,6 +24,15 @@ const (
 	Rate Model = "rate"
 )
 
+// TargetAt is the profile's target at t in the model's unit: whole VUs
+// (as k6 steps them) or req/s.
+func (m Model) TargetAt(p *stages.Profile, t time.Duration) float64 {
+	if m == VUs {
+		return float64(p.VUs(t))
+	}
+	return p.Target(t)
+}
+
 // Both pacers obey vegeta v12's attack loop: every Pace that does not say
 // stop is followed by exactly one hit, and nothing checks the duration
 // after Pace returns. So they block inside Pace until a hit may go, wake on

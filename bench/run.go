@@ -125,7 +125,7 @@ func Run(o Options) (*Result, error) {
 	}
 
 	fmt.Fprintf(o.Log, "lmibench: %s: %s against %d endpoints for %s (%s model), writing %s\n",
-		o.Scenario.Name, describeWork(o.Scenario), len(o.Targets), prof.Total(), o.Model, res.CSVPath)
+		o.Scenario.Name, o.Scenario.Work, len(o.Targets), prof.Total(), o.Model, res.CSVPath)
 	res.Run = &report.Run{Meta: side, Source: res.CSVPath}
 	res.Run.Stats.Order = targetNames(o.Targets)
 	s := &sink{opts: &o, prof: prof, file: csvw, path: res.CSVPath, labels: labels, run: res.Run}
@@ -210,17 +210,6 @@ func (o *Options) sidecar(csvName string, start time.Time, labels []string) *rep
 		LoadModel: o.Model, Think: o.Think.String(), MaxInflight: o.MaxInflight, Timeout: o.Timeout.String(),
 		GracefulStop: o.GracefulStop.String(), Targets: targets, Start: start, Flags: o.Flags,
 		GoVersion: runtime.Version(), Host: host,
-	}
-}
-
-func describeWork(s Scenario) string {
-	switch {
-	case s.Work.DelayMS > 0 && s.Work.HashLoops > 0:
-		return fmt.Sprintf("delay_ms=%d hash_loops=%d", s.Work.DelayMS, s.Work.HashLoops)
-	case s.Work.HashLoops > 0:
-		return fmt.Sprintf("hash_loops=%d", s.Work.HashLoops)
-	default:
-		return fmt.Sprintf("delay_ms=%d", s.Work.DelayMS)
 	}
 }
 

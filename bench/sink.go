@@ -116,10 +116,7 @@ func (s *sink) progress(atk *attack.Attack, final bool) {
 	total := s.prof.Total()
 	at := min(now, total)
 	i := s.prof.Index(at)
-	target := s.prof.Target(at)
-	if s.opts.Model == attack.VUs {
-		target = float64(s.prof.VUs(at))
-	}
+	target := s.opts.Model.TargetAt(s.prof, at)
 	var b strings.Builder
 	if s.opts.Live && s.drawn > 0 {
 		fmt.Fprintf(&b, "\x1b[%dA", s.drawn) // back to the first line drawn

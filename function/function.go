@@ -39,6 +39,19 @@ type Work struct {
 	HashLoops int `json:"hash_loops"`
 }
 
+// String names the work as its query does: "delay_ms=100",
+// "hash_loops=200000", or both when both are set.
+func (w Work) String() string {
+	switch {
+	case w.DelayMS > 0 && w.HashLoops > 0:
+		return fmt.Sprintf("delay_ms=%d hash_loops=%d", w.DelayMS, w.HashLoops)
+	case w.HashLoops > 0:
+		return fmt.Sprintf("hash_loops=%d", w.HashLoops)
+	default:
+		return fmt.Sprintf("delay_ms=%d", w.DelayMS)
+	}
+}
+
 // Response is the JSON body of a successful request.
 type Response struct {
 	Message   string  `json:"message"`

@@ -178,3 +178,14 @@ func TestHandleHTTPAPI(t *testing.T) {
 		t.Fatalf("HandleHTTPAPI(delay_ms=x) = %+v; want 400 naming delay_ms", resp)
 	}
 }
+
+func TestWorkString(t *testing.T) {
+	for _, tt := range []struct {
+		w    Work
+		want string
+	}{{Work{}, "delay_ms=0"}, {Work{DelayMS: 100}, "delay_ms=100"}, {Work{HashLoops: 5}, "hash_loops=5"}, {Work{1, 2}, "delay_ms=1 hash_loops=2"}} {
+		if got := tt.w.String(); got != tt.want {
+			t.Errorf("%+v.String() = %q; want %q", tt.w, got, tt.want)
+		}
+	}
+}

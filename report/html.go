@@ -186,14 +186,7 @@ func (r *Run) facts(a *axes) []fact {
 		}
 		return f
 	}
-	work := []string{}
-	if m.Workload.DelayMS > 0 || m.Workload.HashLoops == 0 {
-		work = append(work, fmt.Sprintf("delay_ms=%d", m.Workload.DelayMS))
-	}
-	if m.Workload.HashLoops > 0 {
-		work = append(work, fmt.Sprintf("hash_loops=%d", m.Workload.HashLoops))
-	}
-	f = append(f, fact{"workload", strings.Join(work, " ")}, fact{"stages", strings.Join(a.labels, ", ")})
+	f = append(f, fact{"workload", m.Workload.String()}, fact{"stages", strings.Join(a.labels, ", ")})
 	model := "vus (closed: each VU waits for its response, then thinks " + m.Think + ")"
 	if m.LoadModel == "rate" {
 		model = fmt.Sprintf("rate (open: requests on schedule, at most %d in flight per endpoint)", m.MaxInflight)
