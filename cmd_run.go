@@ -153,7 +153,7 @@ func planRun(c *cli.Context) (*plan, error) {
 		Stages: ss, Model: model, Think: c.Duration("think"), MaxInflight: c.Int("max-inflight"),
 		Timeout: c.Duration("timeout"), GracefulStop: c.Duration("graceful-stop"),
 		OutputDir: c.String("output-dir"), LogEvery: 10 * time.Second,
-		Version: appVersion(), Flags: setFlags(c),
+		Version: appVersion(), Flags: setFlags(c, p.targets),
 	}
 	if err := bench.CheckOutputDir(p.base.OutputDir); err != nil {
 		return nil, badInput("%v", err)
@@ -192,8 +192,9 @@ func stagesFromFlags(c *cli.Context) ([]stages.Stage, error) {
 // oneLine joins a multi-error onto one line.
 func oneLine(err error) string { return strings.ReplaceAll(err.Error(), "\n", "; ") }
 
-// setFlags records the flags the user set, for the sidecar.
-func setFlags(c *cli.Context) map[string]string {
+// setFlags records the flags the user set, for the sidecar; the targets,
+// already parsed, are written with their URLs redacted.
+func setFlags(c *cli.Context, targets []bench.Target) map[string]string {
 	out := map[string]string{}
 	for _, name := range c.FlagNames() {
 		if c.IsSet(name) {
@@ -202,10 +203,8 @@ func setFlags(c *cli.Context) map[string]string {
 	}
 	if _, ok := out["target"]; ok { // URLs may hold credentials
 		var red []string
-		for _, raw := range c.StringSlice("target") {
-			if tg, err := bench.ParseTarget(raw); err == nil {
-				red = append(red, tg.Name+"="+bench.Redact(tg.URL))
-			}
+		for _, tg := range targets {
+			red = append(red, tg.Name+"="+bench.Redact(tg.URL))
 		}
 		out["target"] = strings.Join(red, " ")
 	}
