@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -31,6 +32,11 @@ type deployed struct {
 	ec2   *ec2.Client
 	cw    *cloudwatch.Client
 	paths map[string]*atomic.Int64
+	// onRequest, when set, runs inside the first request the server gets,
+	// before it answers: the platform reacting to the load, on the load's
+	// own clock rather than a timer's.
+	onRequest func()
+	once      sync.Once
 }
 
 func deploy(t *testing.T, instances int32) *deployed {
@@ -44,6 +50,9 @@ func deploy(t *testing.T, instances int32) *deployed {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if n := d.paths[r.URL.Path]; n != nil {
 			n.Add(1)
+		}
+		if d.onRequest != nil {
+			d.once.Do(d.onRequest)
 		}
 		mux.ServeHTTP(w, r)
 	}))
@@ -65,10 +74,12 @@ func deploy(t *testing.T, instances int32) *deployed {
 	return d
 }
 
+// run starts n of the capacity provider's instances. It reports a failure
+// with Error, as it may run inside a request handler, where Fatal may not.
 func (d *deployed) run(t *testing.T, n int32) []string {
 	ids, err := mototest.RunInstances(context.Background(), d.ec2, n, infra.CapacityProviderTag, demoArn)
 	if err != nil {
-		t.Error(err) // may run on a timer's goroutine: no Fatal
+		t.Error(err)
 	}
 	return ids
 }
@@ -89,19 +100,34 @@ func TestRunAgainstAStack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The first scenario scales the provider out by one instance, which
-	// goes away 2 s later: the wait before the second scenario sees it.
-	time.AfterFunc(100*time.Millisecond, func() {
+	// The first request scales the provider out by one instance before it
+	// is answered, so the scenario cannot end before the instance exists.
+	// The instance goes away when the wait before the second scenario has
+	// counted it: the wait sees 3, then 2.
+	var mu sync.Mutex
+	var extra []string
+	d.onRequest = func() {
 		ids := d.run(t, 1)
-		time.AfterFunc(2*time.Second, func() {
-			d.ec2.TerminateInstances(context.Background(), &ec2.TerminateInstancesInput{InstanceIds: ids})
+		mu.Lock()
+		extra = ids
+		mu.Unlock()
+	}
+	var terminate sync.Once
+	stderr := &watchedWriter{match: "waiting for scale-in: 3 instances", on: func() {
+		terminate.Do(func() {
+			mu.Lock()
+			ids := extra
+			mu.Unlock()
+			if _, err := d.ec2.TerminateInstances(ctx, &ec2.TerminateInstancesInput{InstanceIds: ids}); err != nil {
+				t.Error(err)
+			}
 		})
-	})
+	}}
 	dir := t.TempDir()
-	r := runCLI(t, nil, "run", "--stack", "demo", "--scenario", "all", "--stages-json", `[{"duration":"1ms","target":2},{"duration":"400ms","target":2}]`,
+	r := runCLIWith(t, stderr, nil, "run", "--stack", "demo", "--scenario", "all", "--stages-json", `[{"duration":"1ms","target":2},{"duration":"400ms","target":2}]`,
 		"--io-fast-delay-ms", "1", "--io-slow-delay-ms", "1", "--cpu-low-hash-loops", "1", "--cpu-high-hash-loops", "1",
-		"--scale-in-check-seconds", "1", "--scale-in-max-minutes", "1", "--cloudwatch-concurrency", "--cloudwatch-period-seconds", "60",
-		"--output-dir", dir)
+		"--scale-in-check-seconds", "1", "--scale-in-max-minutes", "10", "--graceful-stop", "10m",
+		"--cloudwatch-concurrency", "--cloudwatch-period-seconds", "60", "--output-dir", dir)
 	if r.code != exitOK {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}

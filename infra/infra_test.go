@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
+	"reflect"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -70,39 +73,69 @@ func TestCountAndScaleInWait(t *testing.T) {
 		t.Fatalf("CountInstances() = %d, %v; want 3", n, err)
 	}
 
-	// Two instances end after 300ms: the wait returns at the next check.
-	time.AfterFunc(300*time.Millisecond, func() {
-		e.TerminateInstances(context.Background(), &ec2.TerminateInstancesInput{InstanceIds: ids[:2]})
-	})
+	// Two instances end right after the wait's first count: the next one
+	// sees the scale-in.
+	counts := 0
+	scaleIn := func(ctx context.Context) (int, error) {
+		n, err := count(ctx)
+		if counts++; counts == 1 {
+			if _, err := e.TerminateInstances(ctx, &ec2.TerminateInstancesInput{InstanceIds: ids[:2]}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return n, err
+	}
 	var log bytes.Buffer
-	w := &ScaleInWait{Count: count, Target: 1, Every: 100 * time.Millisecond, Max: 10 * time.Second, Log: &log}
-	began := time.Now()
-	if err := w.Wait(ctx); err != nil || time.Since(began) > 5*time.Second {
-		t.Fatalf("Wait() = %v after %v; want nil soon after the scale-in", err, time.Since(began))
+	w := &ScaleInWait{Count: scaleIn, Target: 1, Every: 10 * time.Millisecond, Max: time.Hour, Log: &log}
+	if err := w.Wait(ctx); err != nil || counts != 2 {
+		t.Fatalf("Wait() = %v after %d counts; want nil at the second", err, counts)
 	}
 	if !strings.Contains(log.String(), "waiting for scale-in: 3 instances, want 1") || !strings.Contains(log.String(), "back to 1 instances") {
 		t.Errorf("progress log = %q", log.String())
 	}
+}
 
-	// Never scales in: a clean timeout.
-	w = &ScaleInWait{Count: count, Target: 0, Every: 100 * time.Millisecond, Max: 400 * time.Millisecond, Log: &log}
-	if err := w.Wait(ctx); !errors.Is(err, ErrScaleInTimeout) {
-		t.Fatalf("Wait() without scale-in = %v; want ErrScaleInTimeout", err)
-	}
-	// Interrupted: the context's error.
-	cctx, cancel := context.WithTimeout(ctx, 150*time.Millisecond)
-	defer cancel()
-	w.Max = time.Hour
-	if err := w.Wait(cctx); !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("Wait() interrupted = %v; want the context's error", err)
-	}
+// fixedCount counts n instances, and how often it was asked.
+type fixedCount struct {
+	n, calls int
+}
 
-	sctx, cancel2 := context.WithTimeout(ctx, 350*time.Millisecond)
-	defer cancel2()
-	s := SampleInstances(sctx, count, time.Now(), 100*time.Millisecond)
-	if len(s.Points) < 3 || s.Points[0][1] != 1 {
-		t.Fatalf("SampleInstances() = %v; want a point per 100ms of the one instance left", s.Points)
-	}
+func (f *fixedCount) count(context.Context) (int, error) { f.calls++; return f.n, nil }
+
+func TestScaleInWaitGivesUp(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		// Never scales in: a clean timeout after Max, having checked every Every.
+		f := &fixedCount{n: 2}
+		w := &ScaleInWait{Count: f.count, Target: 0, Every: time.Minute, Max: 5*time.Minute + time.Second, Log: io.Discard}
+		start := time.Now()
+		if err := w.Wait(context.Background()); !errors.Is(err, ErrScaleInTimeout) {
+			t.Fatalf("Wait() without scale-in = %v; want ErrScaleInTimeout", err)
+		}
+		if took := time.Since(start); took != 5*time.Minute+time.Second || f.calls != 6 {
+			t.Fatalf("Wait() gave up after %v and %d counts; want 5m1s and 6", took, f.calls)
+		}
+		// Interrupted: the context's error, at once.
+		ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+		defer cancel()
+		w.Max = time.Hour
+		start = time.Now()
+		if err := w.Wait(ctx); !errors.Is(err, context.DeadlineExceeded) || time.Since(start) != 90*time.Second {
+			t.Fatalf("Wait() interrupted = %v after %v; want the context's error at 1m30s", err, time.Since(start))
+		}
+	})
+}
+
+func TestSampleInstances(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := &fixedCount{n: 1}
+		ctx, cancel := context.WithTimeout(context.Background(), 350*time.Millisecond)
+		defer cancel()
+		s := SampleInstances(ctx, f.count, time.Now(), 100*time.Millisecond)
+		want := [][2]float64{{0, 1}, {0.1, 1}, {0.2, 1}, {0.3, 1}}
+		if !reflect.DeepEqual(s.Points, want) {
+			t.Fatalf("SampleInstances() = %v; want %v", s.Points, want)
+		}
+	})
 }
 
 func TestFetchMetrics(t *testing.T) {

@@ -100,9 +100,11 @@ func loadInBrowser(t *testing.T, path string) pageCheck {
 	err = chromedp.Run(ctx,
 		chromedp.Evaluate(`document.querySelectorAll(".plot").length`, &plots),
 		chromedp.Evaluate(`Array.from(document.querySelectorAll(".plot")).filter(el => echarts.getInstanceByDom(el)).length`, &instances),
-		// Exercise the log-scale toggles too: they must not throw.
-		chromedp.Evaluate(`document.querySelectorAll("button.log").forEach(b => b.click()); true`, nil),
-		chromedp.Sleep(200*time.Millisecond),
+		// Exercise the log-scale toggles too: they must not throw, also when
+		// ECharts redraws on the next frames.
+		chromedp.Evaluate(`document.querySelectorAll("button.log").forEach(b => b.click());
+			new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done(true))))`, nil,
+			func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }),
 	)
 	if err != nil {
 		t.Fatalf("inspect %s in %s: %v", path, exe, err)

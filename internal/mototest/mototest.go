@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"syscall"
 	"testing"
 	"time"
 
@@ -39,12 +40,17 @@ func Start(t testing.TB) string {
 	port := ln.Addr().(*net.TCPAddr).Port
 	ln.Close()
 	cmd := exec.Command(exe, "-H", "127.0.0.1", "-p", fmt.Sprint(port))
+	// The server dies with the test binary even when that is killed (a
+	// test timeout), so no moto_server outlives the run.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
 	url := fmt.Sprintf("http://127.0.0.1:%d", port)
-	deadline := time.Now().Add(30 * time.Second)
+	// A readiness poll, not a race: moto answers when it is up, and a
+	// busy machine only makes this loop longer.
+	deadline := time.Now().Add(2 * time.Minute)
 	for {
 		resp, err := http.Get(url + "/moto-api/")
 		if err == nil {
