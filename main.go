@@ -5,16 +5,19 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"regexp"
 	"runtime/debug"
 	"syscall"
 
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/urfave/cli/v2"
+	"github.com/xrash/smetrics"
 )
 
 // Exit codes.
@@ -73,40 +76,41 @@ type appEnv struct {
 
 // run is the whole program.
 func run(args []string, e appEnv) int {
-	stderr := e.stderr
-	app := newApp(e)
-	err := app.Run(args)
+	err := newApp(e).Run(args)
 	if err == nil {
 		return exitOK
 	}
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil && ee.err.Error() != "" {
-			fmt.Fprintf(stderr, "lmibench: %v\n", ee.err)
+			fmt.Fprintf(e.stderr, "lmibench: %v\n", ee.err)
 		}
 		return ee.code
 	}
-	// urfave/cli's own parse errors (unknown flag, bad value) are bad input.
-	fmt.Fprintf(stderr, "lmibench: %v\n", err)
+	// urfave/cli's own errors (a bad value) are bad input.
+	fmt.Fprintf(e.stderr, "lmibench: %v\n", err)
 	return exitBadInput
 }
 
 func newApp(e appEnv) *cli.App {
-	return &cli.App{
+	app := &cli.App{
 		Name:  "lmibench",
 		Usage: "benchmark Lambda standard vs Lambda Managed Instances with staged load",
 		Description: "Runs k6-style stages of load against each endpoint on its own vegeta attacker, " +
-			"writes one CSV row per request and prints a summary per endpoint and stage.",
+			"writes one CSV row per request and prints a summary per endpoint and stage. " +
+			"Start with: lmibench run --scenario fast-io --stage-targets 8,8,16 --duration 10s",
+		Version:                   appVersion(),
 		Writer:                    e.stdout,
 		ErrWriter:                 e.stderr,
-		HideVersion:               true,
 		DisableSliceFlagSeparator: true,
+		EnableBashCompletion:      true,
 		OnUsageError:              usageError,
 		ExitErrHandler:            func(*cli.Context, error) {}, // run() owns exit codes
 		Commands: []*cli.Command{
 			runCommand(e),
 			reportCommand(e.stderr),
 			serveCommand(e.stderr, e.interrupts),
+			completionCommand(e.stdout),
 			{
 				Name:  "version",
 				Usage: "print the version",
@@ -117,21 +121,114 @@ func newApp(e appEnv) *cli.App {
 			},
 		},
 	}
+	// A word that is no command: one line, with the nearest command.
+	app.Action = func(c *cli.Context) error {
+		if c.NArg() == 0 {
+			return cli.ShowAppHelp(c)
+		}
+		var names []string
+		for _, cmd := range app.Commands {
+			names = append(names, cmd.Names()...)
+		}
+		return badInput("unknown command %q%s; see lmibench --help", c.Args().First(), didYouMean(c.Args().First(), names, ""))
+	}
+	return app
 }
 
-// usageError keeps a parse error to one line: no help page after it.
-func usageError(_ *cli.Context, err error, _ bool) error {
+// undefinedFlag finds the flag name in the flag package's error.
+var undefinedFlag = regexp.MustCompile(`flag provided but not defined: -+(\S+)`)
+
+// usageError keeps a parse error to one line, with the nearest flag when
+// the flag is unknown: no help page after it.
+func usageError(c *cli.Context, err error, _ bool) error {
+	if m := undefinedFlag.FindStringSubmatch(err.Error()); m != nil && c.Command != nil {
+		var names []string
+		for _, f := range c.Command.Flags {
+			names = append(names, f.Names()...)
+		}
+		return badInput("%v%s", err, didYouMean(m[1], names, "--"))
+	}
 	return &exitError{code: exitBadInput, err: err}
 }
 
+// didYouMean names the candidate nearest to got (Jaro-Winkler, as
+// urfave/cli's own suggestions), or nothing when none is near.
+func didYouMean(got string, candidates []string, prefix string) string {
+	best, score := "", 0.0
+	for _, c := range candidates {
+		if s := smetrics.JaroWinkler(got, c, 0.7, 4); s > score {
+			best, score = c, s
+		}
+	}
+	if score < 0.8 {
+		return ""
+	}
+	if prefix != "" && len(best) == 1 {
+		prefix = "-"
+	}
+	return fmt.Sprintf("; did you mean %s%s?", prefix, best)
+}
+
+// interruptContexts turns the interrupts into the two ways a run ends
+// early: stop is done at the first (no new requests; those in flight get
+// the graceful stop, a scale-in wait ends), cut at the second (requests in
+// flight are cut short). release ends the bridge.
+func interruptContexts(interrupts <-chan struct{}) (stop, cut context.Context, release func()) {
+	stop, stopNow := context.WithCancel(context.Background())
+	cut, cutNow := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		for _, now := range []context.CancelFunc{stopNow, cutNow} {
+			select {
+			case <-interrupts:
+				now()
+			case <-done:
+				return
+			}
+		}
+	}()
+	return stop, cut, func() {
+		close(done)
+		<-finished
+		stopNow()
+		cutNow()
+	}
+}
+
 // appVersion is the -ldflags version, else the module version of a
-// `go install`, else "dev".
+// `go install`, else "dev"; with the VCS revision the binary was built
+// from when the build recorded it.
 func appVersion() string {
-	if version != "" {
-		return version
+	v := version
+	bi, ok := debug.ReadBuildInfo()
+	if v == "" {
+		v = "dev"
+		if ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+			v = bi.Main.Version
+		}
 	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
+	if !ok {
+		return v
 	}
-	return "dev"
+	var rev, modified string
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			modified = s.Value
+		}
+	}
+	if rev == "" {
+		return v
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	if modified == "true" {
+		rev += "-dirty"
+	}
+	return v + " (" + rev + ")"
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/lmibench/lmibench/function"
 	"github.com/lmibench/lmibench/infra"
 	"github.com/lmibench/lmibench/internal/mototest"
+	"github.com/lmibench/lmibench/platform"
 )
 
 const demoArn = "arn:aws:lambda:us-east-1:123456789012:capacity-provider:demo-cp-2-c8xlarge"
@@ -44,7 +45,7 @@ func deploy(t *testing.T, instances int32) *deployed {
 	mototest.Start(t)
 	d := &deployed{paths: map[string]*atomic.Int64{}}
 	mux := function.NewLocalMux()
-	for _, e := range function.Endpoints {
+	for _, e := range platform.Functions {
 		d.paths[e.Path] = &atomic.Int64{}
 	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -168,7 +169,8 @@ func TestStackErrorsAreOneLineBeforeAnyLoad(t *testing.T) {
 		{"no such stack", []string{"--stack", "nope"}, nil, "--stack: stack nope: not found"},
 		{"stack and target", []string{"--stack", "demo", "--target", "a=http://127.0.0.1:1"}, nil, "--target and --stack"},
 		{"aws flag without stack", []string{"--cloudwatch-concurrency"}, nil, "--cloudwatch-concurrency: only applies with --stack"},
-		{"both waits", []string{"--stack", "demo", "--wait-for-scale-in", "--no-wait-for-scale-in"}, nil, "give one or the other"},
+		{"the old negative flag", []string{"--stack", "demo", "--no-wait-for-scale-in"}, nil, "did you mean --wait-for-scale-in?"},
+		{"cloudwatch flag without cloudwatch", []string{"--stack", "demo", "--cloudwatch-period-seconds", "60"}, nil, "only applies with --cloudwatch-concurrency"},
 		{"bad period", []string{"--stack", "demo", "--cloudwatch-period-seconds", "90"}, nil, "multiple of 60"},
 		{"no credentials", []string{"--stack", "demo"}, map[string]string{"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": ""}, "no AWS credentials found"},
 		{"no region", []string{"--stack", "demo"}, map[string]string{"AWS_REGION": "", "AWS_DEFAULT_REGION": ""}, "no AWS region"},

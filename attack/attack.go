@@ -12,6 +12,7 @@ import (
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
+	"github.com/lmibench/lmibench/platform"
 	"github.com/lmibench/lmibench/stages"
 )
 
@@ -27,16 +28,11 @@ const (
 	recordBuffer = 2048
 )
 
-// Endpoint is one benchmarked URL, with the query of the workload already set.
-type Endpoint struct {
-	Name string
-	URL  string
-}
-
 // Config is one run of a profile against endpoints.
 type Config struct {
-	Scenario  string
-	Endpoints []Endpoint
+	Scenario string
+	// Endpoints are the benchmarked URLs, with the workload's query set.
+	Endpoints []platform.Target
 	Profile   *stages.Profile
 	Model     Model
 	// Think is each virtual user's pause after a response (VUs model).
@@ -166,7 +162,7 @@ type pacer interface {
 	done()
 }
 
-func (a *Attack) runEndpoint(ep Endpoint, out chan<- Record) {
+func (a *Attack) runEndpoint(ep platform.Target, out chan<- Record) {
 	c := a.cfg
 	var p pacer
 	var workers uint64

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/lmibench/lmibench/function"
+	"github.com/lmibench/lmibench/platform"
 	"github.com/lmibench/lmibench/stages"
 )
 
@@ -63,7 +64,7 @@ func TestVUsAgainstTheFunction(t *testing.T) {
 		stages.Stage{Duration: time.Second, Target: 4}, stages.Stage{Duration: 500 * time.Millisecond, Target: 8})
 	a := newAttack(t, Config{
 		Scenario: "fast-io", Profile: prof, Model: VUs, Think: 10 * time.Millisecond, GracefulStop: time.Second,
-		Endpoints: []Endpoint{{Name: "lmi", URL: srv.URL + "/?delay_ms=20"}},
+		Endpoints: []platform.Target{{Name: "lmi", URL: srv.URL + "/?delay_ms=20"}},
 	})
 	recs := collect(t, a)
 
@@ -105,7 +106,7 @@ func TestEndpointsDoNotThrottleEachOther(t *testing.T) {
 	defer ss.Close()
 	prof := profile(t, true, stages.Stage{Duration: time.Nanosecond, Target: 2}, stages.Stage{Duration: time.Hour, Target: 2})
 	a = newAttack(t, Config{Profile: prof, Think: time.Millisecond, GracefulStop: time.Hour,
-		Endpoints: []Endpoint{{"fast", fs.URL}, {"slow", ss.URL}}})
+		Endpoints: []platform.Target{{Name: "fast", URL: fs.URL}, {Name: "slow", URL: ss.URL}}})
 	recs := collect(t, a)
 	per := map[string]int{}
 	for _, r := range recs {
@@ -125,7 +126,7 @@ func TestRateSendsItsSchedule(t *testing.T) {
 	defer srv.Close()
 	// 0→400 req/s over 1s (200) then 400 for 1s (400): 600 requests.
 	prof := profile(t, false, stages.Stage{Duration: time.Second, Target: 400}, stages.Stage{Duration: time.Second, Target: 400})
-	a := newAttack(t, Config{Profile: prof, Model: Rate, GracefulStop: time.Second, Endpoints: []Endpoint{{"x", srv.URL}}})
+	a := newAttack(t, Config{Profile: prof, Model: Rate, GracefulStop: time.Second, Endpoints: []platform.Target{{Name: "x", URL: srv.URL}}})
 	recs := collect(t, a)
 	if n := c.requests.Load(); n < 594 || n > 600 || int64(len(recs)) != n {
 		t.Fatalf("server counted %d, rows %d; want 600 within 1%%", n, len(recs))
@@ -160,7 +161,7 @@ func TestFaultsAreRows(t *testing.T) {
 
 	prof := profile(t, true, stages.Stage{Duration: time.Nanosecond, Target: 2}, stages.Stage{Duration: 600 * time.Millisecond, Target: 2})
 	a := newAttack(t, Config{Profile: prof, Think: 20 * time.Millisecond, GracefulStop: 300 * time.Millisecond,
-		Endpoints: []Endpoint{{"hang", srv.URL + "/hang"}, {"reset", srv.URL + "/reset"}, {"500", srv.URL + "/500"}, {"refused", refused}}})
+		Endpoints: []platform.Target{{Name: "hang", URL: srv.URL + "/hang"}, {Name: "reset", URL: srv.URL + "/reset"}, {Name: "500", URL: srv.URL + "/500"}, {Name: "refused", URL: refused}}})
 	recs := collect(t, a)
 	kinds := map[string]map[string]int{}
 	reached := 0
@@ -200,7 +201,7 @@ func TestTimeoutIsARow(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }))
 	defer srv.Close()
 	prof := profile(t, true, stages.Stage{Duration: time.Nanosecond, Target: 1}, stages.Stage{Duration: 250 * time.Millisecond, Target: 1})
-	a := newAttack(t, Config{Profile: prof, Think: 0, Timeout: 100 * time.Millisecond, Endpoints: []Endpoint{{"x", srv.URL}}})
+	a := newAttack(t, Config{Profile: prof, Think: 0, Timeout: 100 * time.Millisecond, Endpoints: []platform.Target{{Name: "x", URL: srv.URL}}})
 	recs := collect(t, a)
 	if len(recs) < 2 {
 		t.Fatalf("rows = %d; want one per 100ms timeout", len(recs))
@@ -228,7 +229,7 @@ func TestStopKeepsEveryRow(t *testing.T) {
 	defer srv.Close()
 	prof := profile(t, true, stages.Stage{Duration: time.Nanosecond, Target: 8}, stages.Stage{Duration: time.Hour, Target: 8})
 	a = newAttack(t, Config{Profile: prof, Think: 0, GracefulStop: time.Hour,
-		Endpoints: []Endpoint{{"x", srv.URL + "/?delay_ms=50"}}})
+		Endpoints: []platform.Target{{Name: "x", URL: srv.URL + "/?delay_ms=50"}}})
 	recs := collect(t, a)
 	if int64(len(recs)) != c.requests.Load() {
 		t.Fatalf("rows = %d; server counted %d", len(recs), c.requests.Load())
@@ -256,7 +257,7 @@ func TestKillCutsInflight(t *testing.T) {
 	srv := httptest.NewServer(c.wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() })))
 	defer srv.Close()
 	prof := profile(t, true, stages.Stage{Duration: time.Nanosecond, Target: 3}, stages.Stage{Duration: time.Hour, Target: 3})
-	a = newAttack(t, Config{Profile: prof, GracefulStop: time.Hour, Endpoints: []Endpoint{{"x", srv.URL}}})
+	a = newAttack(t, Config{Profile: prof, GracefulStop: time.Hour, Endpoints: []platform.Target{{Name: "x", URL: srv.URL}}})
 	recs := collect(t, a)
 	if len(recs) != 3 {
 		t.Fatalf("rows = %d; want the 3 in-flight requests", len(recs))
@@ -272,7 +273,7 @@ func TestDroppedAreRows(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { time.Sleep(300 * time.Millisecond) }))
 	defer srv.Close()
 	prof := profile(t, false, stages.Stage{Duration: time.Nanosecond, Target: 100}, stages.Stage{Duration: 500 * time.Millisecond, Target: 100})
-	a := newAttack(t, Config{Profile: prof, Model: Rate, MaxInflight: 5, GracefulStop: time.Second, Endpoints: []Endpoint{{"x", srv.URL}}})
+	a := newAttack(t, Config{Profile: prof, Model: Rate, MaxInflight: 5, GracefulStop: time.Second, Endpoints: []platform.Target{{Name: "x", URL: srv.URL}}})
 	recs := collect(t, a)
 	dropped := 0
 	for _, r := range recs {

@@ -44,9 +44,6 @@ func NewDecoder(r io.Reader) (*Decoder, error) {
 	return d, nil
 }
 
-// Line is the line number of the last row read (1 is the header).
-func (d *Decoder) Line() int { return d.line }
-
 // Decode reads the next row into r. It returns io.EOF at the end; any other
 // error names the line, and the rows read before it are good.
 func (d *Decoder) Decode(r *Record) error {

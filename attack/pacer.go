@@ -24,6 +24,14 @@ const (
 	Rate Model = "rate"
 )
 
+// Unit is what the model's stage targets count: "VUs" or "req/s".
+func (m Model) Unit() string {
+	if m == Rate {
+		return "req/s"
+	}
+	return "VUs"
+}
+
 // TargetAt is the profile's target at t in the model's unit: whole VUs
 // (as k6 steps them) or req/s.
 func (m Model) TargetAt(p *stages.Profile, t time.Duration) float64 {

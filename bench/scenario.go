@@ -1,162 +1,159 @@
-// Package bench runs benchmark scenarios end to end: it builds each
-// endpoint's URL from the scenario's workload, drives the attack, streams
-// every record to CSV, shows live progress, and writes the run's sidecar
-// and summary. The CLI only maps flags onto Options.
 package bench
 
 import (
+	"context"
+	"errors"
 	"fmt"
-	"net/url"
-	"strconv"
-	"strings"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
 
 	"github.com/lmibench/lmibench/attack"
-	"github.com/lmibench/lmibench/function"
+	"github.com/lmibench/lmibench/platform"
 	"github.com/lmibench/lmibench/report"
-	"github.com/lmibench/lmibench/stages"
 )
 
-// Scenario is a named workload.
-type Scenario struct {
-	Name string        `json:"name"`
-	Work function.Work `json:"workload"`
+// Result is what a finished scenario left behind.
+type Result struct {
+	CSVPath, SidecarPath, SeriesPath, HTMLPath string
+	// Written lists the files that were written in full.
+	Written []File
+	// Run holds the statistics, timeline and sample the report shows.
+	Run         *report.Run
+	Interrupted bool
 }
 
-// Workloads sets each scenario's work; the defaults are the original's.
-type Workloads struct {
-	FastDelayMS, SlowDelayMS    int
-	LowHashLoops, HighHashLoops int
-}
+// File is an output file and what it holds: csv, sidecar, series, report.
+type File struct{ Kind, Path string }
 
-// DefaultWorkloads are the original benchmark's: 100 ms and 500 ms of I/O
-// wait, 50,000 and 200,000 SHA-256 loops.
-var DefaultWorkloads = Workloads{FastDelayMS: 100, SlowDelayMS: 500, LowHashLoops: 50000, HighHashLoops: 200000}
-
-// ScenarioAll runs every scenario, one after another.
-const ScenarioAll = "all"
-
-// Scenarios lists the four scenarios in the order "all" runs them.
-func (w Workloads) Scenarios() []Scenario {
-	return []Scenario{
-		{"fast-io", function.Work{DelayMS: w.FastDelayMS}},
-		{"slow-io", function.Work{DelayMS: w.SlowDelayMS}},
-		{"low-cpu", function.Work{HashLoops: w.LowHashLoops}},
-		{"high-cpu", function.Work{HashLoops: w.HighHashLoops}},
-	}
-}
-
-// Validate checks each workload against the function's limits.
-func (w Workloads) Validate() error {
-	for _, c := range []struct {
-		flag     string
-		v, limit int
-	}{
-		{"--io-fast-delay-ms", w.FastDelayMS, function.MaxDelayMS},
-		{"--io-slow-delay-ms", w.SlowDelayMS, function.MaxDelayMS},
-		{"--cpu-low-hash-loops", w.LowHashLoops, function.MaxHashLoops},
-		{"--cpu-high-hash-loops", w.HighHashLoops, function.MaxHashLoops},
-	} {
-		if c.v < 0 || c.v > c.limit {
-			return fmt.Errorf("%s: %d is out of range 0..%d", c.flag, c.v, c.limit)
-		}
-	}
-	return nil
-}
-
-// Select returns the scenarios a --scenario value names.
-func (w Workloads) Select(name string) ([]Scenario, error) {
-	all := w.Scenarios()
-	if name == ScenarioAll {
-		return all, nil
-	}
-	names := []string{}
-	for _, s := range all {
-		if s.Name == name {
-			return []Scenario{s}, nil
-		}
-		names = append(names, s.Name)
-	}
-	return nil, fmt.Errorf("--scenario: unknown scenario %q; want one of %s or %s", name, strings.Join(names, ", "), ScenarioAll)
-}
-
-// Target is a named base URL to benchmark.
-type Target = report.Target
-
-// ParseTarget reads a --target value, NAME=URL, with an http(s) URL.
-func ParseTarget(s string) (Target, error) {
-	name, raw, ok := strings.Cut(s, "=")
-	name = strings.TrimSpace(name)
-	if !ok || name == "" {
-		return Target{}, fmt.Errorf("--target %q: want NAME=URL", s)
-	}
-	if strings.ContainsAny(name, ",\"\r\n") {
-		return Target{}, fmt.Errorf("--target %q: the name may not hold commas, quotes or line breaks", s)
-	}
-	u, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return Target{}, fmt.Errorf("--target %q: %q is not an http(s) URL", s, raw)
-	}
-	return Target{Name: name, URL: u.String()}, nil
-}
-
-// CheckTargets refuses an empty list and duplicate names.
-func CheckTargets(ts []Target) error {
-	if len(ts) == 0 {
-		return fmt.Errorf("--target: no endpoints to benchmark")
-	}
-	seen := map[string]bool{}
-	for _, t := range ts {
-		if seen[t.Name] {
-			return fmt.Errorf("--target: the name %q is used twice", t.Name)
-		}
-		seen[t.Name] = true
-	}
-	return nil
-}
-
-// Endpoints puts a scenario's workload into each target's query string.
-func Endpoints(ts []Target, w function.Work) []attack.Endpoint {
-	out := make([]attack.Endpoint, len(ts))
-	for i, t := range ts {
-		u, _ := url.Parse(t.URL) // checked by ParseTarget
-		q := u.Query()
-		q.Set("delay_ms", strconv.Itoa(w.DelayMS))
-		q.Set("hash_loops", strconv.Itoa(w.HashLoops))
-		u.RawQuery = q.Encode()
-		out[i] = attack.Endpoint{Name: t.Name, URL: u.String()}
-	}
-	return out
-}
-
-// Redact removes what must not be written to disk from a URL: user
-// information, and the values of query parameters other than the workload's.
-func Redact(raw string) string {
-	u, err := url.Parse(raw)
+// runScenario runs one scenario against the prepared platform to its end
+// (or its interruption), then writes its sidecar, series, summary and page.
+// A nil Result means nothing was recorded.
+func runScenario(ctx, cut context.Context, cfg *Config, sc Scenario, stream *attack.CSVWriter, site *report.Site) (*Result, error) {
+	targets := cfg.Platform.Targets()
+	endpoints, err := WithWorkload(targets, sc.Work)
 	if err != nil {
-		return "(unparseable URL)"
+		return nil, err
 	}
-	u.User = nil
-	q := u.Query()
-	for k := range q {
-		if k != "delay_ms" && k != "hash_loops" {
-			q.Set(k, "REDACTED")
-		}
+	atk, err := attack.New(attack.Config{
+		Scenario: sc.Name, Endpoints: endpoints, Profile: cfg.Profile, Model: cfg.Model, Think: cfg.Think,
+		MaxInflight: cfg.MaxInflight, Timeout: cfg.Timeout, GracefulStop: cfg.GracefulStop,
+	})
+	if err != nil {
+		return nil, err
 	}
-	u.RawQuery = q.Encode()
-	return u.String()
+	start := time.Now().UTC()
+	f, base, err := createOutput(cfg.OutputDir, sc.Name, start)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	res := &Result{CSVPath: base + ".csv", HTMLPath: base + ".html"}
+	res.SidecarPath, res.SeriesPath = report.Paths(res.CSVPath)
+	side := cfg.sidecar(sc, targets, filepath.Base(res.CSVPath), start)
+	if err := report.WriteJSON(res.SidecarPath, side); err != nil {
+		return nil, err
+	}
+	csvw, err := attack.NewCSVWriter(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", res.CSVPath, err)
+	}
+
+	fmt.Fprintf(cfg.Log, "lmibench: %s: %s against %d endpoints for %s (%s model), writing %s\n",
+		sc.Name, sc.Work, len(targets), cfg.Profile.Total(), cfg.Model, res.CSVPath)
+	res.Run = &report.Run{Meta: side, Source: res.CSVPath, Profile: cfg.Profile}
+	res.Run.Stats.Order = platform.Names(targets)
+	s := &sink{cfg: cfg, file: csvw, stream: stream, path: res.CSVPath, run: res.Run}
+	stopObserving := cfg.Platform.Observe(start)
+	res.Interrupted = s.consume(ctx, cut, atk)
+	end := time.Now().UTC()
+	var saved bool
+	res.Run.Extra, saved = saveSeries(cfg, stopObserving, end, res.SeriesPath)
+
+	side.End, side.Interrupted, side.Dropped = &end, res.Interrupted, atk.Dropped()
+	side.Requests = s.rows
+	werr := errors.Join(s.err, f.Close())
+	if werr == nil {
+		res.Written = append(res.Written, File{"csv", res.CSVPath})
+	}
+	if err := report.WriteJSON(res.SidecarPath, side); err != nil {
+		werr = errors.Join(werr, err)
+	} else {
+		res.Written = append(res.Written, File{"sidecar", res.SidecarPath})
+	}
+	if saved {
+		res.Written = append(res.Written, File{"series", res.SeriesPath})
+	}
+
+	fmt.Fprintf(cfg.Log, "\n%s: %d requests in %s\n", sc.Name, s.rows, end.Sub(start).Round(time.Millisecond))
+	if err := res.Run.WriteTable(cfg.Log); err != nil {
+		werr = errors.Join(werr, err)
+	}
+	if d := atk.Dropped(); d > 0 {
+		fmt.Fprintf(cfg.Log, "  %d requests were not sent: --max-inflight %d was reached (rows with error %q)\n", d, cfg.MaxInflight, attack.ErrDropped)
+	}
+	if err := site.WritePage(res.HTMLPath, res.Run); err != nil {
+		werr = errors.Join(werr, err)
+	} else {
+		res.Written = append(res.Written, File{"report", res.HTMLPath})
+	}
+	for _, f := range res.Written {
+		fmt.Fprintf(cfg.Log, "  %s: %s\n", f.Kind, f.Path)
+	}
+	return res, werr
 }
 
-// StageLabels names each stage for tables and charts: "0→64 VUs", "64 VUs".
-func StageLabels(ss []stages.Stage, m attack.Model) []string {
-	unit := " VUs"
-	if m == attack.Rate {
-		unit = " req/s"
+// saveSeries stops observing the platform and writes its series beside the
+// CSV, saying whether it did. A failure is a warning: the requests are
+// recorded all the same.
+func saveSeries(cfg *Config, stop func(time.Time) ([]platform.Series, error), end time.Time, path string) ([]platform.Series, bool) {
+	series, err := stop(end)
+	if err != nil {
+		fmt.Fprintf(cfg.Log, "lmibench: warning: %v\n", err)
 	}
-	out := make([]string, len(ss))
-	from := 0.0
-	for i, s := range ss {
-		out[i] = stages.Label(from, s.Target) + unit
-		from = s.Target
+	if len(series) == 0 {
+		return nil, false
 	}
-	return out
+	if err := report.WriteJSON(path, &platform.SeriesFile{Source: "lmibench run", Series: series}); err != nil {
+		fmt.Fprintf(cfg.Log, "lmibench: warning: %v\n", err)
+		return series, false
+	}
+	return series, true
+}
+
+// createOutput creates <dir>/<scenario>-<time>.csv, never over an older
+// file: a second run in the same second gets a numbered name.
+func createOutput(dir, scenario string, at time.Time) (*os.File, string, error) {
+	stem := filepath.Join(dir, scenario+"-"+at.Format(stamp))
+	for i := 1; ; i++ {
+		base := stem
+		if i > 1 {
+			base = fmt.Sprintf("%s-%d", stem, i)
+		}
+		f, err := os.OpenFile(base+".csv", os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if err == nil {
+			return f, base, nil
+		}
+		if !errors.Is(err, os.ErrExist) || i > 100 {
+			return nil, "", fmt.Errorf("create %s.csv: %w", base, err)
+		}
+	}
+}
+
+// sidecar is the scenario's facts for the JSON file beside its CSV, with
+// every URL redacted.
+func (cfg *Config) sidecar(sc Scenario, targets []platform.Target, csvName string, start time.Time) *report.Meta {
+	host, _ := os.Hostname()
+	redacted := make([]platform.Target, len(targets))
+	for i, t := range targets {
+		redacted[i] = platform.Target{Name: t.Name, URL: platform.Redact(t.URL)}
+	}
+	return &report.Meta{
+		Version: cfg.Version, CSVVersion: attack.CSVVersion, CSV: csvName,
+		Scenario: sc.Name, Workload: sc.Work, Stages: cfg.Stages, StageLabels: cfg.StageLabels,
+		LoadModel: cfg.Model, Think: cfg.Think.String(), MaxInflight: cfg.MaxInflight, Timeout: cfg.Timeout.String(),
+		GracefulStop: cfg.GracefulStop.String(), Targets: redacted, Start: start, Flags: cfg.Flags,
+		GoVersion: runtime.Version(), Host: host,
+	}
 }

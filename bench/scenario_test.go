@@ -1,114 +1,154 @@
 package bench
 
 import (
-	"reflect"
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/lmibench/lmibench/attack"
 	"github.com/lmibench/lmibench/function"
+	"github.com/lmibench/lmibench/platform"
+	"github.com/lmibench/lmibench/report"
 	"github.com/lmibench/lmibench/stages"
 )
 
-func TestSelect(t *testing.T) {
-	w := DefaultWorkloads
-	all, err := w.Select("all")
-	if err != nil || len(all) != 4 || all[0].Name != "fast-io" || all[3].Work != (function.Work{HashLoops: 200000}) {
-		t.Fatalf("Select(all) = %v, %v; want the four scenarios in order", all, err)
+// config is a run of fast-io at 2 VUs for 300ms against url.
+func config(t *testing.T, url string, log io.Writer) *Config {
+	t.Helper()
+	ss := []stages.Stage{{Duration: time.Millisecond, Target: 2}, {Duration: 300 * time.Millisecond, Target: 2}}
+	prof, err := stages.New(ss, true)
+	if err != nil {
+		t.Fatal(err)
 	}
-	one, err := w.Select("slow-io")
-	if err != nil || len(one) != 1 || one[0].Work.DelayMS != 500 {
-		t.Fatalf("Select(slow-io) = %v, %v", one, err)
-	}
-	if _, err := w.Select("High-CPU"); err == nil || !strings.Contains(err.Error(), "fast-io, slow-io, low-cpu, high-cpu or all") {
-		t.Fatalf("Select(High-CPU) error = %v; want the list of scenarios", err)
+	return &Config{
+		Scenarios:   []Scenario{{Name: "fast-io", Work: function.Work{DelayMS: 1}}},
+		Profile:     prof,
+		Stages:      ss,
+		StageLabels: StageLabels(ss, attack.VUs),
+		Model:       attack.VUs,
+		Platform:    platform.Fixed{{Name: "x", URL: url}},
+		OutputDir:   t.TempDir(),
+		Log:         log,
+		LogEvery:    time.Hour,
+		Version:     "test",
 	}
 }
 
-func TestWorkloadsValidate(t *testing.T) {
-	tests := []struct {
-		w    Workloads
-		want string
-	}{
-		{DefaultWorkloads, ""},
-		{Workloads{FastDelayMS: 15000, SlowDelayMS: 0, LowHashLoops: 1000000}, ""},
-		{Workloads{SlowDelayMS: 15001}, "--io-slow-delay-ms: 15001"},
-		{Workloads{LowHashLoops: -1}, "--cpu-low-hash-loops: -1"},
+// runOne runs cfg's one scenario to its end and returns its result.
+func runOne(t *testing.T, cfg *Config) *Result {
+	t.Helper()
+	out, err := Run(context.Background(), context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, tt := range tests {
-		err := tt.w.Validate()
-		if (tt.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tt.want)) {
-			t.Errorf("Validate(%+v) = %v; want %q", tt.w, err, tt.want)
+	if len(out.Results) != 1 {
+		t.Fatalf("results = %d; want 1", len(out.Results))
+	}
+	return out.Results[0]
+}
+
+func TestRunWritesCSVSidecarAndSummary(t *testing.T) {
+	srv := httptest.NewServer(function.New())
+	defer srv.Close()
+	var log bytes.Buffer
+	cfg := config(t, srv.URL+"/?token=s3cret", &log)
+	cfg.GracefulStop = time.Second
+	res := runOne(t, cfg)
+	f, err := os.Open(res.CSVPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	d, err := attack.NewDecoder(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := int64(0)
+	for {
+		var r attack.Record
+		if err := d.Decode(&r); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		if r.Status != 200 || !r.HasFn || r.Scenario != "fast-io" {
+			t.Fatalf("row %+v; want a 200 from the function", r)
+		}
+		n++
+	}
+	if all := res.Run.Stats.Endpoints()[0].All; n == 0 || all.Requests != n {
+		t.Fatalf("CSV rows = %d, stats = %d; want equal and > 0", n, all.Requests)
+	}
+	side, err := report.ReadMeta(res.SidecarPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if side.Requests != n || len(res.Written) != 3 || side.End == nil || side.Interrupted || side.CSV != filepath.Base(res.CSVPath) ||
+		side.Stages[1].Duration != 300*time.Millisecond || side.Workload.DelayMS != 1 || side.Version != "test" {
+		t.Fatalf("sidecar = %+v; want the run's facts", side)
+	}
+	if b, _ := os.ReadFile(res.SidecarPath); bytes.Contains(b, []byte("s3cret")) {
+		t.Fatalf("sidecar holds the query secret:\n%s", b)
+	}
+	for _, want := range []string{"fast-io: ", "requests", "0→2 VUs", "csv: " + res.CSVPath} {
+		if !strings.Contains(log.String(), want) {
+			t.Errorf("log lacks %q:\n%s", want, log.String())
 		}
 	}
 }
 
-func TestParseTarget(t *testing.T) {
-	tests := []struct {
-		in      string
-		want    Target
-		wantErr string
-	}{
-		{"lmi=https://abc.execute-api.us-east-1.amazonaws.com/lmi/2048/hello", Target{Name: "lmi", URL: "https://abc.execute-api.us-east-1.amazonaws.com/lmi/2048/hello"}, ""},
-		{" a = http://127.0.0.1:8080/x?k=v ", Target{Name: "a", URL: "http://127.0.0.1:8080/x?k=v"}, ""},
-		{"a=b=http://x", Target{}, "not an http(s) URL"},
-		{"=http://x", Target{}, "want NAME=URL"},
-		{"http://x", Target{}, "want NAME=URL"},
-		{"a=127.0.0.1:80", Target{}, "not an http(s) URL"},
-		{"a=http://", Target{}, "not an http(s) URL"},
-		{"a,b=http://x", Target{}, "may not hold commas"},
-	}
-	for _, tt := range tests {
-		got, err := ParseTarget(tt.in)
-		if tt.wantErr != "" {
-			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Errorf("ParseTarget(%q) error = %v; want %q", tt.in, err, tt.wantErr)
-			}
-			continue
+func TestRunNeverOverwrites(t *testing.T) {
+	dir := t.TempDir()
+	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	var names []string
+	for range 3 {
+		f, base, err := createOutput(dir, "slow-io", at)
+		if err != nil {
+			t.Fatal(err)
 		}
-		if err != nil || got != tt.want {
-			t.Errorf("ParseTarget(%q) = %v, %v; want %v", tt.in, got, err, tt.want)
-		}
+		f.Close()
+		names = append(names, filepath.Base(base))
 	}
-	if err := CheckTargets([]Target{{Name: "a", URL: "http://x"}, {Name: "a", URL: "http://y"}}); err == nil {
-		t.Errorf("CheckTargets(duplicate) = nil; want an error")
-	}
-	if err := CheckTargets(nil); err == nil {
-		t.Errorf("CheckTargets(nil) = nil; want an error")
+	want := []string{"slow-io-20260102T030405Z", "slow-io-20260102T030405Z-2", "slow-io-20260102T030405Z-3"}
+	if strings.Join(names, " ") != strings.Join(want, " ") {
+		t.Fatalf("names = %v; want %v", names, want)
 	}
 }
 
-func TestEndpointsCarryTheWorkload(t *testing.T) {
-	got := Endpoints([]Target{{Name: "a", URL: "http://h/p"}, {Name: "b", URL: "http://h/p?key=v&delay_ms=9"}}, function.Work{DelayMS: 100, HashLoops: 5})
-	want := []attack.Endpoint{
-		{Name: "a", URL: "http://h/p?delay_ms=100&hash_loops=5"},
-		{Name: "b", URL: "http://h/p?delay_ms=100&hash_loops=5&key=v"},
+func TestCheckOutputDir(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "f")
+	os.WriteFile(file, nil, 0o644)
+	if err := CheckOutputDir(filepath.Join(file, "sub")); err == nil || !strings.Contains(err.Error(), "--output-dir") {
+		t.Fatalf("CheckOutputDir(under a file) = %v; want an --output-dir error", err)
 	}
-	if !reflect.DeepEqual(got, want) {
-		t.Fatalf("Endpoints() = %v; want %v", got, want)
+	dir := filepath.Join(t.TempDir(), "new")
+	if err := CheckOutputDir(dir); err != nil {
+		t.Fatalf("CheckOutputDir(new dir) = %v", err)
 	}
-}
-
-func TestRedact(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"https://user:pass@h/p?delay_ms=1&hash_loops=2&token=s3cret", "https://h/p?delay_ms=1&hash_loops=2&token=REDACTED"},
-		{"http://127.0.0.1:9/x", "http://127.0.0.1:9/x"},
-		{"http://h/%zz", "(unparseable URL)"},
-	}
-	for _, tt := range tests {
-		if got := Redact(tt.in); got != tt.want {
-			t.Errorf("Redact(%q) = %q; want %q", tt.in, got, tt.want)
-		}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Fatalf("CheckOutputDir left %v behind", entries)
 	}
 }
 
-func TestStageLabels(t *testing.T) {
-	if got, want := StageLabels(stages.Default(), attack.VUs), []string{"0→64 VUs", "64 VUs", "64→128 VUs"}; !reflect.DeepEqual(got, want) {
-		t.Errorf("StageLabels(default, vus) = %v; want %v", got, want)
+func TestProgressLines(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { http.Error(w, "x", 503) }))
+	defer srv.Close()
+	var log bytes.Buffer
+	cfg := config(t, srv.URL, &log)
+	cfg.Live = true
+	runOne(t, cfg)
+	out := log.String()
+	if !strings.Contains(out, "\x1b[2K") {
+		t.Errorf("live progress does not clear its lines:\n%q", out)
 	}
-	ss := []stages.Stage{{Duration: time.Second, Target: 50}, {Duration: time.Second, Target: 200}}
-	if got, want := StageLabels(ss, attack.Rate), []string{"0→50 req/s", "50→200 req/s"}; !reflect.DeepEqual(got, want) {
-		t.Errorf("StageLabels(rate) = %v; want %v", got, want)
+	if !strings.Contains(out, "stage 2/2 (2 VUs)") || !strings.Contains(out, "5xx ") {
+		t.Errorf("progress lacks stage or 5xx:\n%s", out)
 	}
 }

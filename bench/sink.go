@@ -1,13 +1,12 @@
 package bench
 
 import (
+	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/lmibench/lmibench/attack"
 	"github.com/lmibench/lmibench/report"
-	"github.com/lmibench/lmibench/stages"
 )
 
 // flushEvery bounds how stale the CSV on disk may be, so tail -f works.
@@ -17,11 +16,10 @@ const flushEvery = time.Second
 // cheap work per record (one buffered CSV write, counters, histograms) so
 // that it never makes vegeta's workers wait.
 type sink struct {
-	opts   *Options
-	prof   *stages.Profile
+	cfg    *Config
 	file   *attack.CSVWriter
+	stream *attack.CSVWriter // --csv, shared by every scenario; may be nil
 	path   string
-	labels []string
 	run    *report.Run
 	live   report.Live
 	rows   int64
@@ -32,13 +30,14 @@ type sink struct {
 	lastLog    time.Time
 }
 
-// consume reads records until the attack ends and reports whether it was
-// interrupted.
-func (s *sink) consume(atk *attack.Attack) (interrupted bool) {
+// consume reads records until the attack ends and reports whether the
+// user interrupted it: ctx ending stops new requests and gives those in
+// flight the graceful stop; cut ending cuts them short.
+func (s *sink) consume(ctx, cut context.Context, atk *attack.Attack) (interrupted bool) {
 	recs := atk.Start()
 	tick := time.NewTicker(flushEvery)
 	defer tick.Stop()
-	interrupts := s.opts.Interrupts
+	stop, kill := ctx.Done(), cut.Done()
 	s.lastLog = time.Now()
 	for {
 		select {
@@ -52,17 +51,15 @@ func (s *sink) consume(atk *attack.Attack) (interrupted bool) {
 		case <-tick.C:
 			s.flush()
 			s.progress(atk, false)
-		case <-interrupts:
-			if !interrupted {
-				interrupted = true
-				atk.Stop()
-				fmt.Fprintf(s.opts.Log, "\nlmibench: stopping: in-flight requests get up to %s (interrupt again to stop now)\n", s.opts.GracefulStop)
-				s.drawn = 0
-				continue
-			}
+		case <-stop:
+			stop, interrupted = nil, true
+			atk.Stop()
+			fmt.Fprintf(s.cfg.Log, "\nlmibench: stopping: in-flight requests get up to %s (interrupt again to stop now)\n", s.cfg.GracefulStop)
+			s.drawn = 0
+		case <-kill:
+			kill, interrupted = nil, true
 			atk.Kill()
-			interrupts = nil
-			fmt.Fprintf(s.opts.Log, "\nlmibench: stopping now\n")
+			fmt.Fprintf(s.cfg.Log, "\nlmibench: stopping now\n")
 			s.drawn = 0
 		}
 	}
@@ -75,8 +72,8 @@ func (s *sink) add(r *attack.Record) {
 			s.err = fmt.Errorf("write %s: %w", s.path, err)
 		}
 	}
-	if st := s.opts.Stream; st != nil && !s.streamDead {
-		if err := st.Write(r); err != nil {
+	if s.stream != nil && !s.streamDead {
+		if err := s.stream.Write(r); err != nil {
 			s.streamGone(err)
 		}
 	}
@@ -90,8 +87,8 @@ func (s *sink) flush() {
 			s.err = fmt.Errorf("write %s: %w", s.path, err)
 		}
 	}
-	if st := s.opts.Stream; st != nil && !s.streamDead {
-		if err := st.Flush(); err != nil {
+	if s.stream != nil && !s.streamDead {
+		if err := s.stream.Flush(); err != nil {
 			s.streamGone(err)
 		}
 	}
@@ -101,44 +98,30 @@ func (s *sink) flush() {
 // the run and its files go on.
 func (s *sink) streamGone(err error) {
 	s.streamDead = true
-	fmt.Fprintf(s.opts.Log, "lmibench: no longer streaming CSV to stdout: %v (the CSV file is complete)\n", err)
+	fmt.Fprintf(s.cfg.Log, "lmibench: no longer streaming CSV to %s: %v (the CSV file is complete)\n", s.cfg.CSV, err)
 	s.drawn = 0
 }
 
-// progress draws one line per endpoint: in place every second on a
+// progress draws the progress block: in place every second on a
 // terminal, otherwise every LogEvery (and once at the end).
 func (s *sink) progress(atk *attack.Attack, final bool) {
-	if !s.opts.Live && !final && time.Since(s.lastLog) < s.opts.LogEvery {
+	if s.cfg.Quiet || (!s.cfg.Live && !final && time.Since(s.lastLog) < s.cfg.LogEvery) {
 		return
 	}
 	s.lastLog = time.Now()
 	now := time.Since(atk.StartTime())
-	total := s.prof.Total()
-	at := min(now, total)
-	i := s.prof.Index(at)
-	target := s.opts.Model.TargetAt(s.prof, at)
-	var b strings.Builder
-	if s.opts.Live && s.drawn > 0 {
-		fmt.Fprintf(&b, "\x1b[%dA", s.drawn) // back to the first line drawn
+	prof := s.cfg.Profile
+	at := min(now, prof.Total())
+	i := prof.Index(at)
+	p := progress{
+		Now: now, Total: prof.Total(), Stage: i, Stages: prof.Len(), Label: s.cfg.StageLabels[i],
+		Target: s.cfg.Model.TargetAt(prof, at), Lines: s.live.Lines(now, s.run.Stats.Order),
 	}
-	lines := s.live.Lines(now, s.run.Stats.Order)
-	for _, l := range lines {
-		if s.opts.Live {
-			b.WriteString("\x1b[2K")
-		}
-		fmt.Fprintf(&b, "%s/%s stage %d/%d %-12s target %-6g %s\n",
-			clock(now), clock(total), i+1, s.prof.Len(), "("+s.labels[i]+")", target, l)
+	redraw := 0
+	if s.cfg.Live {
+		redraw = s.drawn
 	}
-	fmt.Fprint(s.opts.Log, b.String())
-	s.drawn = len(lines)
-}
-
-// clock formats a duration as [h:]mm:ss.
-func clock(d time.Duration) string {
-	d = d.Round(time.Second)
-	h, m, sec := int(d/time.Hour), int(d/time.Minute)%60, int(d/time.Second)%60
-	if h > 0 {
-		return fmt.Sprintf("%d:%02d:%02d", h, m, sec)
-	}
-	return fmt.Sprintf("%02d:%02d", m, sec)
+	block, n := p.render(redraw, s.cfg.Live, s.cfg.Width)
+	fmt.Fprint(s.cfg.Log, block)
+	s.drawn = n
 }

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/lmibench/lmibench/function"
-	"github.com/lmibench/lmibench/report"
+	"github.com/lmibench/lmibench/platform"
 )
 
 // model is one emulated function. invoke returns function.ErrThrottled
@@ -18,13 +18,14 @@ type model interface {
 	close()
 }
 
-// Emulator serves the three endpoints of function.Endpoints, each on its
-// model: 128 and 2048 on the standard model, lmi on LMI.
+// Emulator serves the three functions of platform.Functions, each on its
+// model: the standard ones (128 and 2048 MB) on the standard model, the LMI
+// one on LMI.
 type Emulator struct {
-	cfg     Config
-	std128  *standard
-	std2048 *standard
-	lmi     *lmi
+	cfg    Config
+	models []model // in the order of platform.Functions
+	std    []*standard
+	lmi    *lmi
 }
 
 // New starts the models (the LMI scaler runs until Close).
@@ -34,12 +35,18 @@ func New(cfg Config) (*Emulator, error) {
 	}
 	ids := &idSource{}
 	account := &accountLimit{max: int64(cfg.AccountConcurrency)}
-	return &Emulator{
-		cfg:     cfg,
-		std128:  newStandard(cfg, 128, account, ids),
-		std2048: newStandard(cfg, 2048, account, ids),
-		lmi:     newLMI(cfg, ids),
-	}, nil
+	e := &Emulator{cfg: cfg}
+	for _, f := range platform.Functions {
+		if f.LMI {
+			e.lmi = newLMI(cfg, ids)
+			e.models = append(e.models, e.lmi)
+			continue
+		}
+		s := newStandard(cfg, f.MemoryMB, account, ids)
+		e.std = append(e.std, s)
+		e.models = append(e.models, s)
+	}
+	return e, nil
 }
 
 // Config is the emulator's configuration.
@@ -47,9 +54,9 @@ func (e *Emulator) Config() Config { return e.cfg }
 
 // Close stops the platform's background work.
 func (e *Emulator) Close() {
-	e.std128.close()
-	e.std2048.close()
-	e.lmi.close()
+	for _, m := range e.models {
+		m.close()
+	}
 }
 
 // Handler serves the endpoints with the function's JSON answers, 400 for
@@ -57,27 +64,40 @@ func (e *Emulator) Close() {
 // (its CPU time is modelled), so the hash field is empty.
 func (e *Emulator) Handler() http.Handler {
 	mux := http.NewServeMux()
-	models := map[string]model{"128": e.std128, "2048": e.std2048, "lmi": e.lmi}
-	for _, ep := range function.Endpoints {
-		m := models[ep.Name]
-		mux.HandleFunc("GET "+ep.Path, func(w http.ResponseWriter, r *http.Request) { function.ServeWith(w, r, m.invoke) })
+	for i, f := range platform.Functions {
+		m := e.models[i]
+		mux.HandleFunc("GET "+f.Path, func(w http.ResponseWriter, r *http.Request) { function.ServeWith(w, r, m.invoke) })
 	}
 	return mux
 }
 
 // State is the platform at a moment, as the emulator sees it.
 type State struct {
-	Envs128, Envs2048, EnvsLMI, InstancesLMI  int
-	Throttles128, Throttles2048, ThrottlesLMI int64
-	ColdStarts                                int64
+	// Envs are the execution environments of each function, in the order
+	// of platform.Functions.
+	Envs []int
+	// Instances are the LMI capacity provider's instances.
+	Instances int
+	// Throttles and ColdStarts count since the start, over all functions.
+	Throttles, ColdStarts int64
 }
 
 // State reports the environments, instances and throttles now.
 func (e *Emulator) State() State {
-	s := State{Envs128: e.std128.count(), Envs2048: e.std2048.count()}
-	s.EnvsLMI, s.InstancesLMI = e.lmi.counts()
-	s.Throttles128, s.Throttles2048, s.ThrottlesLMI = e.std128.throttles.Load(), e.std2048.throttles.Load(), e.lmi.throttles.Load()
-	s.ColdStarts = e.std128.colds.Load() + e.std2048.colds.Load()
+	var s State
+	for _, m := range e.models {
+		switch m := m.(type) {
+		case *standard:
+			s.Envs = append(s.Envs, m.count())
+			s.Throttles += m.throttles.Load()
+			s.ColdStarts += m.colds.Load()
+		case *lmi:
+			envs, instances := m.counts()
+			s.Envs = append(s.Envs, envs)
+			s.Instances = instances
+			s.Throttles += m.throttles.Load()
+		}
+	}
 	return s
 }
 
@@ -86,15 +106,17 @@ const SampleEvery = time.Second
 
 // Observe records the platform every SampleEvery from start, for the
 // report's "platform" chart, like the CloudWatch series of a deployed run.
-func (e *Emulator) Observe(start time.Time) func(end time.Time) ([]report.Series, error) {
-	names := []struct{ name, unit string }{
-		{"128 environments", "environments"}, {"2048 environments", "environments"}, {"lmi environments", "environments"},
-		{"lmi instances", "instances"}, {"throttles (429) per second", "throttles"},
+func (e *Emulator) Observe(start time.Time) func(end time.Time) ([]platform.Series, error) {
+	var series []platform.Series
+	for _, f := range platform.Functions {
+		series = append(series, platform.Series{Name: f.Name + " environments", Unit: "environments"})
 	}
-	series := make([]report.Series, len(names))
-	for i, n := range names {
-		series[i] = report.Series{Name: n.name, Unit: n.unit}
+	for _, f := range platform.Functions {
+		if f.LMI {
+			series = append(series, platform.Series{Name: f.Name + " instances", Unit: "instances"})
+		}
 	}
+	series = append(series, platform.Series{Name: "throttles (429) per second", Unit: "throttles"})
 	stop := make(chan struct{})
 	done := make(chan struct{})
 	go func() {
@@ -105,12 +127,18 @@ func (e *Emulator) Observe(start time.Time) func(end time.Time) ([]report.Series
 		for {
 			s := e.State()
 			at := time.Since(start).Seconds()
-			throttles := s.Throttles128 + s.Throttles2048 + s.ThrottlesLMI
-			for i, v := range []float64{float64(s.Envs128), float64(s.Envs2048), float64(s.EnvsLMI), float64(s.InstancesLMI),
-				float64(throttles-lastThrottles) / SampleEvery.Seconds()} {
+			values := make([]float64, 0, len(series))
+			for _, n := range s.Envs {
+				values = append(values, float64(n))
+			}
+			if e.lmi != nil {
+				values = append(values, float64(s.Instances))
+			}
+			values = append(values, float64(s.Throttles-lastThrottles)/SampleEvery.Seconds())
+			for i, v := range values {
 				series[i].Points = append(series[i].Points, [2]float64{at, v})
 			}
-			lastThrottles = throttles
+			lastThrottles = s.Throttles
 			select {
 			case <-t.C:
 			case <-stop:
@@ -118,7 +146,7 @@ func (e *Emulator) Observe(start time.Time) func(end time.Time) ([]report.Series
 			}
 		}
 	}()
-	return func(time.Time) ([]report.Series, error) {
+	return func(time.Time) ([]platform.Series, error) {
 		close(stop)
 		<-done
 		return series, nil

@@ -88,7 +88,7 @@ func TestStandardOneRequestPerEnvironment(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		e := emulate(t, testConfig())
 		work := function.Work{HashLoops: 10000, DelayMS: 50} // 10 ms CPU at one vCPU, 50 ms I/O
-		first := burst(e.std2048, 10, work)
+		first := burst(e.std[1], 10, work)
 		envs := map[string]bool{}
 		for _, r := range first {
 			if r.err != nil || !r.resp.ColdStart || r.resp.Inflight != 1 {
@@ -100,11 +100,11 @@ func TestStandardOneRequestPerEnvironment(t *testing.T) {
 			}
 			envs[r.resp.EnvID] = true
 		}
-		if len(envs) != 10 || e.std2048.count() != 10 {
-			t.Fatalf("10 concurrent requests used %d environments (%d alive); want 10", len(envs), e.std2048.count())
+		if len(envs) != 10 || e.std[1].count() != 10 {
+			t.Fatalf("10 concurrent requests used %d environments (%d alive); want 10", len(envs), e.std[1].count())
 		}
 		// Warm: the same environments again, no cold start.
-		for _, r := range burst(e.std2048, 10, work) {
+		for _, r := range burst(e.std[1], 10, work) {
 			if r.resp.ColdStart || !envs[r.resp.EnvID] || r.latency != 60*time.Millisecond {
 				t.Fatalf("second wave: %+v in %v; want a warm environment of the first wave, 60ms", r.resp, r.latency)
 			}
@@ -114,7 +114,7 @@ func TestStandardOneRequestPerEnvironment(t *testing.T) {
 		}
 		// The warm period ends: the environments are gone.
 		time.Sleep(c10m())
-		if n := e.std2048.count(); n != 0 {
+		if n := e.std[1].count(); n != 0 {
 			t.Errorf("environments after the idle timeout = %d; want 0", n)
 		}
 	})
@@ -128,8 +128,8 @@ func TestStandardCPUFollowsMemory(t *testing.T) {
 		c.ColdStart = 0
 		e := emulate(t, c)
 		work := function.Work{HashLoops: 90000} // 90 ms at one vCPU
-		small := burst(e.std128, 1, work)[0]
-		big := burst(e.std2048, 1, work)[0]
+		small := burst(e.std[0], 1, work)[0]
+		big := burst(e.std[1], 1, work)[0]
 		// 128 MB is 128/1769 of a vCPU; 2048 MB is over one, and one is all
 		// a single-threaded handler uses.
 		if want := time.Duration(90e6 * 1769 / 128); small.latency < want-time.Millisecond || small.latency > want+time.Millisecond {
@@ -146,12 +146,12 @@ func TestAccountConcurrencyThrottles(t *testing.T) {
 		c := testConfig()
 		c.AccountConcurrency = 5
 		e := emulate(t, c)
-		got := burst(e.std128, 4, function.Work{DelayMS: 100})
+		got := burst(e.std[0], 4, function.Work{DelayMS: 100})
 		var wg sync.WaitGroup
 		var a, b []result
 		wg.Add(2)
-		go func() { defer wg.Done(); a = burst(e.std128, 4, function.Work{DelayMS: 100}) }()
-		go func() { defer wg.Done(); b = burst(e.std2048, 4, function.Work{DelayMS: 100}) }()
+		go func() { defer wg.Done(); a = burst(e.std[0], 4, function.Work{DelayMS: 100}) }()
+		go func() { defer wg.Done(); b = burst(e.std[1], 4, function.Work{DelayMS: 100}) }()
 		wg.Wait()
 		throttled := 0
 		for _, r := range append(append(got, a...), b...) {
@@ -163,7 +163,7 @@ func TestAccountConcurrencyThrottles(t *testing.T) {
 		if throttled != 3 {
 			t.Errorf("throttled = %d; want 3 over the account limit of 5", throttled)
 		}
-		if s := e.State(); s.Throttles128+s.Throttles2048 != 3 {
+		if s := e.State(); s.Throttles != 3 {
 			t.Errorf("State throttles = %+v; want 3 counted", s)
 		}
 	})
@@ -254,7 +254,7 @@ func TestObserve(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		e := emulate(t, testConfig())
 		finish := e.Observe(time.Now())
-		burst(e.std128, 4, function.Work{DelayMS: 2500})
+		burst(e.std[0], 4, function.Work{DelayMS: 2500})
 		series, err := finish(time.Now())
 		if err != nil || len(series) != 5 {
 			t.Fatalf("Observe() = %d series, %v", len(series), err)

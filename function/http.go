@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+
+	"github.com/lmibench/lmibench/platform"
 )
 
 // ErrThrottled is what an invoker returns when it has no capacity for a
@@ -58,25 +60,11 @@ func ServeWith(w http.ResponseWriter, r *http.Request, invoke Invoker) {
 	_, _ = w.Write(body)
 }
 
-// Endpoint is one of the three benchmarked functions, by its name in the CSV
-// and its path behind the HTTP API.
-type Endpoint struct {
-	Name string
-	Path string
-}
-
-// Endpoints are the three functions of the benchmark, in report order.
-var Endpoints = []Endpoint{
-	{Name: "128", Path: "/default/128/hello"},
-	{Name: "2048", Path: "/default/2048/hello"},
-	{Name: "lmi", Path: "/lmi/2048/hello"},
-}
-
 // NewLocalMux serves every endpoint on its own Function, so each has its own
 // env_id and in-flight count, as three deployed functions would.
 func NewLocalMux() *http.ServeMux {
 	mux := http.NewServeMux()
-	for _, e := range Endpoints {
+	for _, e := range platform.Functions {
 		mux.Handle("GET "+e.Path, New())
 	}
 	return mux

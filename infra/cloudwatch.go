@@ -10,7 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 
-	"github.com/lmibench/lmibench/report"
+	"github.com/lmibench/lmibench/platform"
 )
 
 // CloudWatchAPI is what infra needs of the CloudWatch client.
@@ -74,7 +74,7 @@ func (m Metrics) queries() []query {
 // FetchMetrics gets the run window's metrics as series on the run's clock
 // (seconds since start). The window is widened to whole periods so the
 // first and last partial periods are included.
-func FetchMetrics(ctx context.Context, cw CloudWatchAPI, m Metrics, start, end time.Time) ([]report.Series, error) {
+func FetchMetrics(ctx context.Context, cw CloudWatchAPI, m Metrics, start, end time.Time) ([]platform.Series, error) {
 	period := max(m.Period, time.Minute)
 	qs := m.queries()
 	in := &cloudwatch.GetMetricDataInput{
@@ -89,10 +89,10 @@ func FetchMetrics(ctx context.Context, cw CloudWatchAPI, m Metrics, start, end t
 			MetricStat: &types.MetricStat{Metric: &q.metric, Period: aws.Int32(int32(period.Seconds())), Stat: aws.String(q.stat)},
 		})
 	}
-	byID := map[string]*report.Series{}
-	out := make([]report.Series, len(qs))
+	byID := map[string]*platform.Series{}
+	out := make([]platform.Series, len(qs))
 	for i, q := range qs {
-		out[i] = report.Series{Name: q.series, Unit: q.unit}
+		out[i] = platform.Series{Name: q.series, Unit: q.unit}
 		byID[fmt.Sprintf("q%d", i)] = &out[i]
 	}
 	p := cloudwatch.NewGetMetricDataPaginator(cw, in)

@@ -11,7 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
-	"github.com/lmibench/lmibench/report"
+	"github.com/lmibench/lmibench/platform"
 )
 
 // EC2API is what infra needs of the EC2 client.
@@ -93,8 +93,8 @@ func (w *ScaleInWait) Wait(ctx context.Context) error {
 // SampleInstances counts the instances every interval until ctx ends and
 // returns them as a series on the run's clock (seconds since start). A
 // failed count is skipped: it must not end the run.
-func SampleInstances(ctx context.Context, count func(context.Context) (int, error), start time.Time, every time.Duration) report.Series {
-	s := report.Series{Name: "capacity-provider instances", Unit: "instances"}
+func SampleInstances(ctx context.Context, count func(context.Context) (int, error), start time.Time, every time.Duration) platform.Series {
+	s := platform.Series{Name: "capacity-provider instances", Unit: "instances"}
 	tick := time.NewTicker(every)
 	defer tick.Stop()
 	for {

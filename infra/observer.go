@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"github.com/lmibench/lmibench/report"
+	"github.com/lmibench/lmibench/platform"
 )
 
 // Observer watches the deployed side during each scenario: it samples the
@@ -27,17 +27,17 @@ func (o *Observer) Count(ctx context.Context) (int, error) {
 
 // Observe starts watching a scenario that started at start; the returned
 // function stops and gives the series to save beside the run.
-func (o *Observer) Observe(start time.Time) func(end time.Time) ([]report.Series, error) {
+func (o *Observer) Observe(start time.Time) func(end time.Time) ([]platform.Series, error) {
 	ctx, cancel := context.WithCancel(context.Background())
-	sampled := make(chan report.Series, 1)
+	sampled := make(chan platform.Series, 1)
 	if o.CapacityProviderArn != "" {
 		go func() { sampled <- SampleInstances(ctx, o.Count, start, o.SampleEvery) }()
 	} else {
 		close(sampled)
 	}
-	return func(end time.Time) ([]report.Series, error) {
+	return func(end time.Time) ([]platform.Series, error) {
 		cancel()
-		var out []report.Series
+		var out []platform.Series
 		if s, ok := <-sampled; ok {
 			out = append(out, s)
 		}

@@ -16,7 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/smithy-go"
 
-	"github.com/lmibench/lmibench/report"
+	"github.com/lmibench/lmibench/platform"
 )
 
 // CloudFormationAPI is what infra needs of the CloudFormation client.
@@ -24,20 +24,12 @@ type CloudFormationAPI interface {
 	DescribeStacks(context.Context, *cloudformation.DescribeStacksInput, ...func(*cloudformation.Options)) (*cloudformation.DescribeStacksOutput, error)
 }
 
-// Output keys of infra/template.yaml, and the endpoint each URL is.
+// Output keys of infra/template.yaml besides each function's URL and
+// name (platform.Functions names those).
 const (
 	OutputCapacityProviderName = "CapacityProviderName"
 	OutputCapacityProviderArn  = "CapacityProviderArn"
-	OutputFunctionLmiName      = "FunctionLmiName"
 )
-
-// EndpointOutputs maps each benchmarked endpoint to its URL output and its
-// function-name output, in report order.
-var EndpointOutputs = []struct{ Name, URL, Function string }{
-	{"128", "Endpoint128Url", "Function128Name"},
-	{"2048", "Endpoint2048Url", "Function2048Name"},
-	{"lmi", "EndpointLmiUrl", "FunctionLmiName"},
-}
 
 // Stack is a deployed stack's outputs.
 type Stack struct {
@@ -73,15 +65,18 @@ func (s *Stack) Output(key string) (string, error) {
 	return v, nil
 }
 
-// Targets are the three endpoints of the stack, named 128, 2048 and lmi.
-func (s *Stack) Targets() ([]report.Target, error) {
-	var out []report.Target
-	for _, e := range EndpointOutputs {
-		u, err := s.Output(e.URL)
+// Targets are the stack's endpoints of platform.Functions.
+func (s *Stack) Targets() ([]platform.Target, error) {
+	var out []platform.Target
+	for _, f := range platform.Functions {
+		u, err := s.Output(f.URLOutput)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, report.Target{Name: e.Name, URL: u})
+		if _, err := platform.CheckURL(u); err != nil {
+			return nil, fmt.Errorf("stack %s output %s: %w", s.Name, f.URLOutput, err)
+		}
+		out = append(out, platform.Target{Name: f.Name, URL: u})
 	}
 	return out, nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+	"github.com/lmibench/lmibench/platform"
 )
 
 // chromium finds Debian's headless browser. CI installs it; elsewhere the
@@ -135,7 +136,7 @@ func TestPageInBrowser(t *testing.T) {
 	chromium(t)
 	dir := t.TempDir()
 	run := syntheticRun(20000, true)
-	run.Extra = []Series{{Name: "LMI instances", Unit: "instances", Points: [][2]float64{{0, 3}, {30, 4}, {60, 6}}}}
+	run.Extra = []platform.Series{{Name: "LMI instances", Unit: "instances", Points: [][2]float64{{0, 3}, {30, 4}, {60, 6}}}}
 	page := filepath.Join(dir, "high-cpu.html")
 	if err := WriteFile(page, func(w io.Writer) error { return run.WritePage(w, "index.html") }); err != nil {
 		t.Fatal(err)

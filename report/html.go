@@ -6,11 +6,10 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"math"
 	"strings"
 	"time"
 
-	"github.com/lmibench/lmibench/stages"
+	"github.com/lmibench/lmibench/attack"
 )
 
 // echartsJS is Apache ECharts 6.1.0's dist/echarts.min.js from the npm
@@ -147,33 +146,39 @@ func (r *Run) axes() *axes {
 		a.names = append(a.names, e.Name)
 	}
 	a.end = r.Stats.LastSend().Seconds()
-	if m := r.Meta; m != nil && len(m.Stages) > 0 {
-		if m.LoadModel == "rate" {
-			a.unit = "req/s"
-		}
-		if prof, err := stages.New(m.Stages, false); err == nil {
-			for i, seg := range prof.Segments() {
-				a.starts = append(a.starts, seg.Start.Seconds())
-				a.labels = append(a.labels, labelOf(m.StageLabels, i))
-			}
-			a.end = max(a.end, prof.Total().Seconds())
-		}
+	if r.Meta != nil {
+		a.unit = r.Meta.LoadModel.Unit()
 	}
-	if a.starts == nil { // no sidecar: stages as the rows saw them
-		for i, sp := range r.Stats.Spans(nil) {
-			a.starts = append(a.starts, sp.Start.Seconds())
-			a.labels = append(a.labels, fmt.Sprintf("stage %d", i+1))
-		}
+	if r.Profile != nil {
+		a.end = max(a.end, r.Profile.Total().Seconds())
+	}
+	for i, sp := range r.spans() {
+		a.starts = append(a.starts, sp.Start.Seconds())
+		a.labels = append(a.labels, r.stageLabel(i))
 	}
 	a.end = max(a.end, a.width)
 	return a
 }
 
-func labelOf(labels []string, i int) string {
-	if i < len(labels) {
-		return labels[i]
+// stageLabel names stage i as the run did ("64→128 VUs"), else "stage N".
+func (r *Run) stageLabel(i int) string {
+	if r.Meta != nil && i < len(r.Meta.StageLabels) {
+		return r.Meta.StageLabels[i]
 	}
 	return fmt.Sprintf("stage %d", i+1)
+}
+
+// spans are the stages' windows: the profile's, clipped to the run, or
+// without a profile as the rows saw them. The table on the terminal and
+// the page's table and charts all use these.
+func (r *Run) spans() []Span {
+	var prof []Span
+	if r.Profile != nil {
+		for _, seg := range r.Profile.Segments() {
+			prof = append(prof, Span{Start: seg.Start, End: seg.End()})
+		}
+	}
+	return r.Stats.Spans(prof)
 }
 
 func (r *Run) facts(a *axes) []fact {
@@ -188,7 +193,7 @@ func (r *Run) facts(a *axes) []fact {
 	}
 	f = append(f, fact{"workload", m.Workload.String()}, fact{"stages", strings.Join(a.labels, ", ")})
 	model := "vus (closed: each VU waits for its response, then thinks " + m.Think + ")"
-	if m.LoadModel == "rate" {
+	if m.LoadModel == attack.Rate {
 		model = fmt.Sprintf("rate (open: requests on schedule, at most %d in flight per endpoint)", m.MaxInflight)
 	}
 	f = append(f, fact{"load model", model})
@@ -211,7 +216,7 @@ func (r *Run) facts(a *axes) []fact {
 }
 
 func (r *Run) tables(a *axes) []table {
-	spans := r.Stats.Spans(r.profileSpans(a))
+	spans := r.spans()
 	t := table{Title: "Per endpoint and stage",
 		Note: "Latency quantiles over successful (2xx/3xx) requests; req/s over the stage's length.",
 		Head: []string{"endpoint", "stage", "requests", "req/s", "p50", "p90", "p99", "p99.9", "max", "4xx", "429", "5xx", "errors %", "cold starts", "environments"}}
@@ -219,8 +224,8 @@ func (r *Run) tables(a *axes) []table {
 		Head: []string{"endpoint", "kind", "requests"}}
 	for _, e := range r.Stats.Endpoints() {
 		for i, c := range e.Stages {
-			t.Rows = append(t.Rows, []cell{{Text: e.Name}, {Text: labelOf(a.labels, i)}, {Text: fmt.Sprint(c.Requests)},
-				{Text: fmt.Sprintf("%.1f", PerSecond(c.Requests-c.Dropped, spans[i].End-spans[i].Start))},
+			t.Rows = append(t.Rows, []cell{{Text: e.Name}, {Text: r.stageLabel(i)}, {Text: fmt.Sprint(c.Requests)},
+				{Text: fmt.Sprintf("%.1f", c.sentPerSecond(spans[i]))},
 				{Text: FormatMS(c.Quantile(0.5))}, {Text: FormatMS(c.Quantile(0.9))}, {Text: FormatMS(c.Quantile(0.99))},
 				{Text: FormatMS(c.Quantile(0.999))}, {Text: FormatMS(c.Max())},
 				{Text: fmt.Sprint(c.S4xx)}, {Text: fmt.Sprint(c.S429)}, {Text: fmt.Sprint(c.S5xx)},
@@ -236,21 +241,3 @@ func (r *Run) tables(a *axes) []table {
 	}
 	return out
 }
-
-// profileSpans are the stages' windows when the sidecar gives them.
-func (r *Run) profileSpans(a *axes) []Span {
-	if r.Meta == nil {
-		return nil
-	}
-	var out []Span
-	for i, s := range a.starts {
-		end := a.end
-		if i+1 < len(a.starts) {
-			end = a.starts[i+1]
-		}
-		out = append(out, Span{Start: seconds(s), End: seconds(end)})
-	}
-	return out
-}
-
-func seconds(s float64) time.Duration { return time.Duration(math.Round(s * float64(time.Second))) }

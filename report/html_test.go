@@ -11,6 +11,7 @@ import (
 
 	"github.com/lmibench/lmibench/attack"
 	"github.com/lmibench/lmibench/function"
+	"github.com/lmibench/lmibench/platform"
 	"github.com/lmibench/lmibench/stages"
 )
 
@@ -30,7 +31,7 @@ func syntheticRun(n int, withMeta bool) *Run {
 		r.Meta = &Meta{Version: "test", CSVVersion: 1, Scenario: "high-cpu", Workload: function.Work{HashLoops: 200000},
 			Stages: ss, StageLabels: []string{"0→64 VUs", "64 VUs", "64→128 VUs"}, LoadModel: "vus", Think: "100ms",
 			Start: start, End: &end, Requests: int64(n),
-			Targets: []Target{{Name: "128", URL: "http://127.0.0.1:1/default/128/hello"}, {Name: "2048", URL: "http://x/" + evil}, {Name: evil, URL: "http://x/"}}}
+			Targets: []platform.Target{{Name: "128", URL: "http://127.0.0.1:1/default/128/hello"}, {Name: "2048", URL: "http://x/" + evil}, {Name: evil, URL: "http://x/"}}}
 	}
 	for i := range n {
 		el := time.Duration(rng.Int64N(int64(prof.Total())))

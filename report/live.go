@@ -1,7 +1,6 @@
 package report
 
 import (
-	"fmt"
 	"slices"
 	"time"
 
@@ -96,10 +95,4 @@ func (l *Live) Lines(now time.Duration, want []string) []LiveLine {
 		out = append(out, line)
 	}
 	return out
-}
-
-// String formats the line for a terminal, without stage information.
-func (l LiveLine) String() string {
-	return fmt.Sprintf("%-8s %8.1f req/s  p99(10s) %8s  requests %d  errors %d  5xx %d",
-		l.Endpoint, l.RPS, FormatMS(l.P99), l.Requests, l.Errors, l.S5xx)
 }

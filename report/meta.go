@@ -8,6 +8,7 @@ import (
 
 	"github.com/lmibench/lmibench/attack"
 	"github.com/lmibench/lmibench/function"
+	"github.com/lmibench/lmibench/platform"
 	"github.com/lmibench/lmibench/stages"
 )
 
@@ -27,7 +28,7 @@ type Meta struct {
 	MaxInflight  int               `json:"max_inflight"`
 	Timeout      string            `json:"timeout"`
 	GracefulStop string            `json:"graceful_stop"`
-	Targets      []Target          `json:"targets"`
+	Targets      []platform.Target `json:"targets"` // URLs redacted
 	Start        time.Time         `json:"start"`
 	End          *time.Time        `json:"end,omitempty"`
 	Interrupted  bool              `json:"interrupted"`
@@ -36,13 +37,6 @@ type Meta struct {
 	Flags        map[string]string `json:"flags,omitempty"`
 	GoVersion    string            `json:"go_version"`
 	Host         string            `json:"host"`
-}
-
-// Target is a benchmarked endpoint as the sidecar records it, its URL
-// stripped of credentials and query secrets.
-type Target struct {
-	Name string `json:"name"`
-	URL  string `json:"url"`
 }
 
 // ReadMeta reads a sidecar written by a run.

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/lmibench/lmibench/attack"
+	"github.com/lmibench/lmibench/platform"
+	"github.com/lmibench/lmibench/stages"
 )
 
 // Run is everything the report shows about one scenario's run, built by
@@ -22,9 +24,12 @@ type Run struct {
 	Meta *Meta
 	// Source names where the records came from, e.g. the CSV's path.
 	Source string
+	// Profile is the run's load profile, checked once: by the run itself,
+	// or from the sidecar's stages. Nil without a sidecar.
+	Profile *stages.Profile
 	// Extra are platform series saved beside the run (CloudWatch, the
 	// emulator's instances), drawn on the same time axis.
-	Extra []Series
+	Extra []platform.Series
 
 	Stats    Stats
 	Timeline Timeline
@@ -59,22 +64,6 @@ func (r *Run) Name() string {
 		return r.Scenario
 	}
 	return "run"
-}
-
-// Series is a platform measurement over the run, e.g. LMI execution
-// environment concurrency from CloudWatch: points of (seconds since the
-// run's start, value).
-type Series struct {
-	Name   string       `json:"name"`
-	Unit   string       `json:"unit,omitempty"`
-	Points [][2]float64 `json:"points"`
-}
-
-// SeriesFile is the JSON file of extra series saved beside a run's CSV,
-// named like it with the extension ".series.json".
-type SeriesFile struct {
-	Source string   `json:"source"`
-	Series []Series `json:"series"`
 }
 
 // Paths derives a run's sidecar and series file names from its CSV's.
@@ -151,11 +140,16 @@ func (r *Run) readBeside(csvPath string) error {
 		for _, t := range m.Targets {
 			r.Stats.Order = append(r.Stats.Order, t.Name)
 		}
+		if len(m.Stages) > 0 {
+			if r.Profile, err = stages.New(m.Stages, false); err != nil {
+				return &FileError{metaPath, fmt.Errorf("stages: %w", err)}
+			}
+		}
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return &FileError{metaPath, err}
 	}
 	if b, err := os.ReadFile(seriesPath); err == nil {
-		var sf SeriesFile
+		var sf platform.SeriesFile
 		if err := json.Unmarshal(b, &sf); err != nil {
 			return &FileError{seriesPath, err}
 		}

@@ -83,14 +83,6 @@ func (l *Latency) Max() time.Duration {
 	return time.Duration(l.h.Max()) * time.Microsecond
 }
 
-// Mean is the mean latency.
-func (l *Latency) Mean() time.Duration {
-	if l.h == nil || l.h.TotalCount() == 0 {
-		return 0
-	}
-	return time.Duration(l.h.Mean() * float64(time.Microsecond))
-}
-
 // Counts are the outcomes of a group of requests.
 type Counts struct {
 	Requests int64 // every row
@@ -266,6 +258,12 @@ func PerSecond(n int64, d time.Duration) float64 {
 
 // Span is a stage's wall-clock window, used to turn counts into rates.
 type Span struct{ Start, End time.Duration }
+
+// sentPerSecond is the cell's requests that were sent (not dropped at the
+// open model's cap) over the stage's window.
+func (c *Cell) sentPerSecond(sp Span) float64 {
+	return PerSecond(c.Requests-c.Dropped, sp.End-sp.Start)
+}
 
 // Spans are the stages' windows of a profile, clipped to the observed run
 // (an interrupted run ends early). Without a profile, each stage's window is

@@ -88,7 +88,8 @@ func TestCountsAndEdgeCases(t *testing.T) {
 	}
 
 	var buf bytes.Buffer
-	if err := WriteTable(&buf, &s, TableOptions{Labels: []string{"0→64 VUs", "64 VUs", "64→128 VUs"}}); err != nil {
+	run := &Run{Stats: s, Meta: &Meta{StageLabels: []string{"0→64 VUs", "64 VUs", "64→128 VUs"}}}
+	if err := run.WriteTable(&buf); err != nil {
 		t.Fatal(err)
 	}
 	out := buf.String()

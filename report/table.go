@@ -8,29 +8,19 @@ import (
 	"time"
 )
 
-// TableOptions describe the stages for the summary table.
-type TableOptions struct {
-	// Spans are the stages' windows (see Stats.Spans).
-	Spans []Span
-	// Labels name the stages, e.g. "0→64 VUs"; missing ones print as numbers.
-	Labels []string
-}
-
-// WriteTable prints one row per endpoint × stage: requests, achieved req/s,
-// latency quantiles of successful requests, status classes and errors,
-// then each endpoint's errors grouped by kind.
-func WriteTable(w io.Writer, s *Stats, o TableOptions) error {
+// WriteTable prints one row per endpoint × stage: requests, achieved req/s
+// (requests sent over the stage's window), latency quantiles of successful
+// requests, status classes and errors, then each endpoint's errors grouped
+// by kind.
+func (r *Run) WriteTable(w io.Writer) error {
+	s := &r.Stats
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "endpoint\tstage\trequests\treq/s\tp50\tp90\tp99\tmax\t4xx\t429\t5xx\terrors %\t")
-	spans := s.Spans(o.Spans)
+	spans := r.spans()
 	for _, e := range s.Endpoints() {
 		for i, c := range e.Stages {
-			label := strconv.Itoa(i + 1)
-			if i < len(o.Labels) {
-				label = o.Labels[i]
-			}
 			fmt.Fprintf(tw, "%s\t%s\t%d\t%.1f\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%.2f\t\n",
-				e.Name, label, c.Requests, PerSecond(c.Requests, spans[i].End-spans[i].Start),
+				e.Name, r.stageLabel(i), c.Requests, c.sentPerSecond(spans[i]),
 				FormatMS(c.Quantile(0.5)), FormatMS(c.Quantile(0.9)), FormatMS(c.Quantile(0.99)), FormatMS(c.Max()),
 				c.S4xx, c.S429, c.S5xx, c.Rate(c.Errors))
 		}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/lmibench/lmibench/attack"
+	"github.com/lmibench/lmibench/platform"
 )
 
 func TestTimelineBucketsAndCoarsens(t *testing.T) {
@@ -137,10 +138,10 @@ func TestReadRuns(t *testing.T) {
 	row := "2026-11-23T12:00:00.000000000Z,0.500000,fast-io,lmi,0,1,200,101.500,204,0,,e1,true,1,100.7\n"
 	good := writeCSV(t, dir, "good.csv", header+row+row)
 	if err := WriteJSON(strings.TrimSuffix(good, ".csv")+".json", &Meta{Scenario: "fast-io", CSVVersion: 1,
-		Targets: []Target{{Name: "128"}, {Name: "lmi"}}}); err != nil {
+		Targets: []platform.Target{{Name: "128"}, {Name: "lmi"}}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteJSON(strings.TrimSuffix(good, ".csv")+".series.json", &SeriesFile{Series: []Series{{Name: "s", Points: [][2]float64{{1, 2}}}}}); err != nil {
+	if err := WriteJSON(strings.TrimSuffix(good, ".csv")+".series.json", &platform.SeriesFile{Series: []platform.Series{{Name: "s", Points: [][2]float64{{1, 2}}}}}); err != nil {
 		t.Fatal(err)
 	}
 	r, err := readOne(good)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -66,16 +67,55 @@ func parseJSONDuration(raw json.RawMessage) (time.Duration, error) {
 		if err := json.Unmarshal(raw, &s); err != nil {
 			return 0, err
 		}
-		return time.ParseDuration(s)
+		return ParseDuration(s)
 	}
-	secs, err := strconv.ParseFloat(string(raw), 64)
+	return ParseDuration(string(raw))
+}
+
+// ParseDuration reads a duration as every flag and stage takes it: a Go
+// duration ("90s", "1m30s", "2h") or a bare number of seconds ("90",
+// "0.5"), as k6 and --stages-json take it. Its error says what would do.
+func ParseDuration(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	if secs, err := strconv.ParseFloat(s, 64); err == nil {
+		if math.IsNaN(secs) || math.Abs(secs) > MaxTotal.Seconds() {
+			return 0, fmt.Errorf("%s seconds is out of range (at most %s)", s, MaxTotal)
+		}
+		return time.Duration(secs * float64(time.Second)), nil
+	}
+	d, err := time.ParseDuration(s)
 	if err != nil {
-		return 0, fmt.Errorf("%s is neither a duration string nor seconds", raw)
+		return 0, fmt.Errorf("%q is not a duration: want e.g. 30s, 1m30s, 2h or a number of seconds", s)
 	}
-	if secs > MaxTotal.Seconds() || secs < -MaxTotal.Seconds() {
-		return 0, fmt.Errorf("%s seconds is out of range", raw)
+	return d, nil
+}
+
+// ParseShorthand reads k6's stage shorthand, one "DURATION:TARGET" per
+// stage ("30s:20" ramps to 20 over 30 s), as k6's -s/--stage takes it.
+func ParseShorthand(specs []string) ([]Stage, error) {
+	out := make([]Stage, 0, len(specs))
+	var errs []error
+	for i, spec := range specs {
+		n := i + 1
+		ds, ts, ok := strings.Cut(spec, ":")
+		if !ok {
+			errs = append(errs, fmt.Errorf("stage %d: %q: want DURATION:TARGET, e.g. 30s:20", n, spec))
+			continue
+		}
+		d, err := ParseDuration(ds)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("stage %d: %w", n, err))
+		}
+		t, err := strconv.ParseFloat(strings.TrimSpace(ts), 64)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("stage %d: target %q is not a number", n, ts))
+		}
+		out = append(out, Stage{Duration: d, Target: t})
 	}
-	return time.Duration(secs * float64(time.Second)), nil
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // ParseTargets reads a comma-separated list of targets ("20,20,40") and

@@ -124,3 +124,72 @@ func checkProfile(t *testing.T, ss []Stage) {
 }
 
 func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }
+
+func TestParseDuration(t *testing.T) {
+	tests := []struct {
+		in   string
+		want time.Duration
+		err  string
+	}{
+		{"30s", 30 * time.Second, ""},
+		{"1m30s", 90 * time.Second, ""},
+		{" 2h ", 2 * time.Hour, ""},
+		{"10", 10 * time.Second, ""}, // a bare number is seconds, as in --stages-json
+		{"0.5", 500 * time.Millisecond, ""},
+		{"-5s", -5 * time.Second, ""}, // parsed; the flag or stage says it must be > 0
+		{"soon", 0, `"soon" is not a duration: want e.g. 30s, 1m30s, 2h or a number of seconds`},
+		{"10 s", 0, "is not a duration"},
+		{"", 0, "is not a duration"},
+		{"1e300", 0, "out of range"},
+		{"NaN", 0, "out of range"},
+	}
+	for _, tt := range tests {
+		got, err := ParseDuration(tt.in)
+		if tt.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.err) {
+				t.Errorf("ParseDuration(%q) = %v, %v; want error %q", tt.in, got, err, tt.err)
+			}
+			continue
+		}
+		if err != nil || got != tt.want {
+			t.Errorf("ParseDuration(%q) = %v, %v; want %v", tt.in, got, err, tt.want)
+		}
+	}
+}
+
+func TestParseShorthand(t *testing.T) {
+	got, err := ParseShorthand([]string{"30s:20", "1m:20", "10:0"})
+	want := []Stage{{30 * time.Second, 20}, {time.Minute, 20}, {10 * time.Second, 0}}
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Fatalf("ParseShorthand() = %v, %v; want %v", got, err, want)
+	}
+	_, err = ParseShorthand([]string{"30s", "x:1", "5s:many"})
+	for _, w := range []string{`stage 1: "30s": want DURATION:TARGET`, `stage 2: "x" is not a duration`, `stage 3: target "many" is not a number`} {
+		if err == nil || !strings.Contains(err.Error(), w) {
+			t.Errorf("ParseShorthand(bad) = %v; want %q", err, w)
+		}
+	}
+}
+
+func FuzzParseDuration(f *testing.F) {
+	for _, s := range []string{"30s", "10", "-1.5", "1e9", "h", "9223372036854775807ns"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if d, err := ParseDuration(s); err == nil {
+			checkProfile(t, []Stage{{Duration: d, Target: 1}})
+		}
+	})
+}
+
+func FuzzParseShorthand(f *testing.F) {
+	f.Add("30s:20", "1m:0")
+	f.Add("10:1e9", ":")
+	f.Fuzz(func(t *testing.T, a, b string) {
+		ss, err := ParseShorthand([]string{a, b})
+		if err != nil {
+			return
+		}
+		checkProfile(t, ss)
+	})
+}

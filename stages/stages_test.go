@@ -156,6 +156,7 @@ func TestValidate(t *testing.T) {
 		{"NaN", []Stage{{time.Second, math.NaN()}}, false, []string{"stage 1: target NaN"}},
 		{"huge", []Stage{{time.Second, 1e12}}, false, []string{"must be <="}},
 		{"too long", []Stage{{5000 * time.Hour, 1}}, false, []string{"more than the"}},
+		{"too long in sum, no overflow", []Stage{{math.MaxInt64, 1}, {math.MaxInt64, 1}}, false, []string{"more than the"}},
 	}
 	for _, tt := range tests {
 		err := Validate(tt.ss, tt.integer)
@@ -174,6 +175,10 @@ func TestValidate(t *testing.T) {
 				t.Errorf("%s: Validate() = %q; want it to contain %q", tt.name, err, w)
 			}
 		}
+	}
+	// A negative duration says so, and only so: no total of -5s "too long".
+	if err := Validate([]Stage{{-5 * time.Second, 8}}, true); err == nil || err.Error() != "stage 1: duration -5s must be > 0" {
+		t.Errorf("Validate(-5s) = %v; want the one cause", err)
 	}
 }
 

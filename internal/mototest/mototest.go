@@ -72,16 +72,6 @@ func Start(t testing.TB) string {
 	return url
 }
 
-// Reset clears every moto backend between tests.
-func Reset(t testing.TB, url string) {
-	t.Helper()
-	resp, err := http.Post(url+"/moto-api/reset", "", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-}
-
 // RunInstances starts n EC2 instances tagged key=value (a capacity
 // provider's, say) and returns their ids.
 func RunInstances(ctx context.Context, c *ec2.Client, n int32, key, value string) ([]string, error) {

@@ -19,7 +19,10 @@ func reportCommand(stderr io.Writer) *cli.Command {
 		Description: "Each CSV gets its page beside it (with its .json sidecar and .series.json when present; " +
 			"without them the stages are shown as the rows recorded them); a CSV of several scenarios " +
 			"(a --csv - stream) gets a page per scenario. One page: -o names it. " +
-			"Several: each page goes beside its CSV and -o names the page that links them all.",
+			"Several: each page goes beside its CSV and -o names the page that links them all.\n\n" +
+			"EXAMPLES:\n" +
+			"   lmibench report results/high-cpu-20261123T135107Z.csv\n" +
+			"   lmibench report results/*.csv -o results/all.html",
 		OnUsageError: usageError,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, EnvVars: env("output"),
@@ -81,6 +84,8 @@ func splitOutput(args []string, output string) (files []string, out string, err 
 	return files, out, nil
 }
 
+// writeReports writes a page per run, and for several runs the index that
+// links them (report.Site, as `run` does).
 func writeReports(runs []*report.Run, output string, stderr io.Writer) error {
 	// A CSV of several scenarios (a --csv - stream) gives a page each.
 	perFile := map[string]int{}
@@ -94,40 +99,29 @@ func writeReports(runs []*report.Run, output string, stderr io.Writer) error {
 		}
 		return stem + ".html"
 	}
-	if len(runs) == 1 {
-		path := output
-		if path == "" {
-			path = pageOf(runs[0])
+	site := &report.Site{}
+	if len(runs) > 1 {
+		site.Index = output
+		if site.Index == "" {
+			site.Index = filepath.Join(filepath.Dir(runs[0].Source), "index.html")
 		}
-		return writeReport(path, stderr, func(w io.Writer) error { return runs[0].WritePage(w, "") })
 	}
-	index := output
-	if index == "" {
-		index = filepath.Join(filepath.Dir(runs[0].Source), "index.html")
-	}
-	var entries []report.IndexEntry
 	for _, r := range runs {
 		page := pageOf(r)
-		back, err := filepath.Rel(filepath.Dir(page), index)
-		if err != nil {
-			back = index
+		if len(runs) == 1 && output != "" {
+			page = output
 		}
-		if err := writeReport(page, stderr, func(w io.Writer) error { return r.WritePage(w, back) }); err != nil {
-			return err
+		if err := site.WritePage(page, r); err != nil {
+			return &exitError{code: exitFailure, err: err}
 		}
-		link, err := filepath.Rel(filepath.Dir(index), page)
-		if err != nil {
-			link = page
-		}
-		entries = append(entries, report.IndexEntry{Run: r, Page: link})
+		fmt.Fprintf(stderr, "lmibench: report: %s\n", page)
 	}
-	return writeReport(index, stderr, func(w io.Writer) error { return report.WriteIndex(w, entries) })
-}
-
-func writeReport(path string, stderr io.Writer, write func(io.Writer) error) error {
-	if err := report.WriteFile(path, write); err != nil {
+	if site.Index == "" {
+		return nil
+	}
+	if err := site.WriteIndex(); err != nil {
 		return &exitError{code: exitFailure, err: err}
 	}
-	fmt.Fprintf(stderr, "lmibench: report: %s\n", path)
+	fmt.Fprintf(stderr, "lmibench: report: %s\n", site.Index)
 	return nil
 }

@@ -1,11 +1,12 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/lmibench/lmibench/local"
 )
 
 func serveCommand(stderr io.Writer, interrupts <-chan struct{}) *cli.Command {
@@ -15,28 +16,26 @@ func serveCommand(stderr io.Writer, interrupts <-chan struct{}) *cli.Command {
 		OnUsageError: usageError,
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "addr", Value: "127.0.0.1:8080", EnvVars: env("addr"), Usage: "address to listen on"},
+			&cli.StringFlag{Name: "local", Value: localEmulator, EnvVars: env("local"),
+				Usage: "emulator (Lambda's standard and LMI models) or function (the real handler, CPU burned here)"},
 		}, emuFlags()...),
 		Action: func(c *cli.Context) error {
-			target, err := newLocalTarget(c)
+			emulate, cfg, err := localTarget(c)
 			if err != nil {
 				return err
 			}
-			local, err := target.start(c.String("addr"))
+			srv, err := local.Start(c.String("addr"), emulate, cfg)
 			if err != nil {
 				return badInput("--addr: %v", err)
 			}
-			defer local.Close()
-			fmt.Fprintf(stderr, "lmibench: serving %s\n", target.describe())
-			for _, t := range local.Targets() {
+			defer srv.Close()
+			fmt.Fprintf(stderr, "lmibench: serving %s\n", local.Kind(emulate, cfg))
+			for _, t := range srv.Targets() {
 				fmt.Fprintf(stderr, "lmibench: serving %s at %s\n", t.Name, t.URL)
 			}
-			ctx, cancel := context.WithCancel(context.Background())
-			defer cancel()
-			go func() {
-				<-interrupts
-				cancel()
-			}()
-			if err := local.Wait(ctx); err != nil {
+			stop, _, release := interruptContexts(interrupts)
+			defer release()
+			if err := srv.Wait(stop); err != nil {
 				return &exitError{code: exitFailure, err: err}
 			}
 			return nil

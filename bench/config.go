@@ -1,0 +1,67 @@
+package bench
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/lmibench/lmibench/attack"
+	"github.com/lmibench/lmibench/platform"
+	"github.com/lmibench/lmibench/stages"
+)
+
+// Config is a run, checked once before anything is sent: the CLI builds
+// it from flags, and the loop and each scenario only read it.
+type Config struct {
+	Scenarios []Scenario
+	// Profile is the checked load profile; Stages and StageLabels are its
+	// stages as given and named for tables and charts.
+	Profile     *stages.Profile
+	Stages      []stages.Stage
+	StageLabels []string
+	Model       attack.Model
+	Think       time.Duration
+	// MaxInflight caps the open model's requests in flight per endpoint.
+	MaxInflight  int
+	Timeout      time.Duration
+	GracefulStop time.Duration
+
+	// Platform is what the scenarios run against.
+	Platform platform.Platform
+
+	// OutputDir, checked writable, receives <scenario>-<UTC time>.csv, its
+	// .json sidecar, .series.json and .html, and for several scenarios an
+	// index-<UTC time>.html.
+	OutputDir string
+	// CSV, when set, also gets every row of every scenario under one
+	// header: a file path, or "-" for Stdout.
+	CSV    string
+	Stdout io.Writer
+	// Log gets human output: progress, summary, warnings.
+	Log io.Writer
+	// Live redraws the progress lines in place every second (a terminal of
+	// Width columns); otherwise they are printed every LogEvery.
+	Live     bool
+	Width    int
+	LogEvery time.Duration
+	// Quiet prints no progress lines, only what a run must say.
+	Quiet bool
+
+	// Version and Flags are recorded in each sidecar (Flags redacted).
+	Version string
+	Flags   map[string]string
+}
+
+// CheckOutputDir creates dir if needed and proves it writable, so a run is
+// refused before its first request rather than losing what it recorded.
+func CheckOutputDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("--output-dir: %w", err)
+	}
+	probe, err := os.CreateTemp(dir, ".lmibench-probe-*")
+	if err != nil {
+		return fmt.Errorf("--output-dir: %s is not writable: %w", dir, err)
+	}
+	return os.Remove(probe.Name())
+}

@@ -1,0 +1,119 @@
+package bench
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/lmibench/lmibench/attack"
+	"github.com/lmibench/lmibench/report"
+)
+
+// Outcome is what a run of scenarios left behind.
+type Outcome struct {
+	Results []*Result
+	// Succeeded counts successful requests over every scenario.
+	Succeeded int64
+	// Interrupted is set when the user stopped the run early.
+	Interrupted bool
+}
+
+// Run runs cfg's scenarios one after another against cfg.Platform, each
+// prepared afresh. ctx ending is the user's interrupt: the scenario under
+// way stops sending and gives its requests in flight the graceful stop,
+// and no further scenario starts; cut ending cuts those requests short.
+// Every row received is written either way. The error is for what could
+// not be written; failed requests are rows, never errors.
+func Run(ctx, cut context.Context, cfg *Config) (*Outcome, error) {
+	fmt.Fprintf(cfg.Log, "lmibench: benchmarking %s\n", cfg.Platform.Describe())
+	stream, closeStream, err := openStream(cfg)
+	if err != nil {
+		return nil, err
+	}
+	site := &report.Site{}
+	if len(cfg.Scenarios) > 1 {
+		site.Index = filepath.Join(cfg.OutputDir, "index-"+time.Now().UTC().Format(stamp)+".html")
+	}
+	out := &Outcome{}
+	var errs []error
+	for _, sc := range cfg.Scenarios {
+		if err := cfg.Platform.Prepare(ctx); err != nil {
+			if ctx.Err() != nil {
+				out.Interrupted = true
+				break
+			}
+			errs = append(errs, err)
+			break
+		}
+		if ctx.Err() != nil {
+			out.Interrupted = true
+			break
+		}
+		res, err := runScenario(ctx, cut, cfg, sc, stream, site)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		if res == nil {
+			break
+		}
+		out.Results = append(out.Results, res)
+		for _, e := range res.Run.Stats.Endpoints() {
+			out.Succeeded += e.All.OK
+		}
+		if res.Interrupted {
+			out.Interrupted = true
+			break
+		}
+	}
+	if len(out.Results) > 0 {
+		if err := site.WriteIndex(); err != nil {
+			errs = append(errs, err)
+		} else if site.Index != "" {
+			fmt.Fprintf(cfg.Log, "lmibench: all scenarios: %s\n", site.Index)
+		}
+	}
+	errs = append(errs, closeStream(), cfg.Platform.Close())
+	return out, errors.Join(errs...)
+}
+
+// stamp names a run's files by its start, in UTC.
+const stamp = "20060102T150405Z"
+
+// openStream opens the --csv stream: one header for every scenario. The
+// close function flushes and closes it and says whether all of it was
+// written.
+func openStream(cfg *Config) (*attack.CSVWriter, func() error, error) {
+	if cfg.CSV == "" {
+		return nil, func() error { return nil }, nil
+	}
+	var w io.Writer = cfg.Stdout
+	closeFile := func() error { return nil }
+	if cfg.CSV != "-" {
+		f, err := os.Create(cfg.CSV)
+		if err != nil {
+			return nil, nil, fmt.Errorf("--csv: %w", err)
+		}
+		w, closeFile = f, f.Close
+	}
+	stream, err := attack.NewCSVWriter(w)
+	if err != nil {
+		return nil, nil, errors.Join(fmt.Errorf("--csv %s: %w", cfg.CSV, err), closeFile())
+	}
+	return stream, func() error {
+		err := stream.Flush()
+		if cfg.CSV == "-" { // a closed stdout was said when it broke
+			err = nil
+		}
+		if cerr := closeFile(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return fmt.Errorf("--csv %s: %w", cfg.CSV, err)
+		}
+		return nil
+	}, nil
+}

@@ -1,0 +1,47 @@
+package bench
+
+import (
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/lmibench/lmibench/report"
+)
+
+func TestProgressFitsTheTerminal(t *testing.T) {
+	p := progress{
+		Now: 3*time.Hour + 42*time.Second, Total: 12 * time.Hour, Stage: 2, Stages: 3, Label: "64→128 VUs", Target: 117,
+		Lines: []report.LiveLine{
+			{Endpoint: "128", RPS: 12345.6, P99: 1234567 * time.Millisecond, Requests: 123456789012, Errors: 98765432, S5xx: 1234567},
+			{Endpoint: "a-very-long-endpoint-name-from-a-targets-file", RPS: 1, P99: time.Millisecond, Requests: 1},
+			{Endpoint: "lmi"},
+		},
+	}
+	block, n := p.render(4, true, 80)
+	if !strings.HasPrefix(block, "\x1b[4A") || n != 4 {
+		t.Fatalf("render() starts %q with %d lines; want a move up over the 4 drawn before, and 4 lines", block[:6], n)
+	}
+	lines := strings.Split(strings.TrimSuffix(block, "\n"), "\n")
+	if len(lines) != 4 {
+		t.Fatalf("render() = %d lines; want 4:\n%s", len(lines), block)
+	}
+	for i, l := range lines {
+		visible := strings.TrimPrefix(strings.TrimPrefix(l, "\x1b[4A"), "\x1b[2K")
+		if w := utf8.RuneCountInString(visible); w >= 80 {
+			t.Errorf("line %d is %d columns at width 80: %q", i+1, w, visible)
+		}
+	}
+	if !strings.Contains(lines[0], "3:00:42/12:00:00  stage 3/3 (64→128 VUs)  target 117") {
+		t.Errorf("header = %q", lines[0])
+	}
+	if !strings.HasSuffix(lines[1], "…") || !strings.Contains(lines[3], "lmi") {
+		t.Errorf("a line too long is not cut with an ellipsis, or a short one is:\n%s", block)
+	}
+
+	// Without a terminal: no cursor moves, nothing cut.
+	block, _ = p.render(0, false, 0)
+	if strings.Contains(block, "\x1b") || !strings.Contains(block, "requests 123456789012  errors 98765432  5xx 1234567") {
+		t.Errorf("render() for a log = %q; want whole lines, no escapes", block)
+	}
+}

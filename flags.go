@@ -1,0 +1,195 @@
+package main
+
+import (
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/lmibench/lmibench/attack"
+	"github.com/lmibench/lmibench/bench"
+	"github.com/lmibench/lmibench/emulator"
+	"github.com/lmibench/lmibench/stages"
+)
+
+// Flag categories, in the order help lists them (urfave/cli sorts them by
+// name, hence the numbers).
+const (
+	catLoad      = "1 · Load"
+	catTargets   = "2 · Targets"
+	catOutput    = "3 · Output"
+	catAWS       = "4 · AWS (with --stack)"
+	catCW        = "5 · CloudWatch (with --stack)"
+	catEmulator  = "6 · Local emulator (without --target or --stack)"
+	catWorkloads = "7 · Workloads"
+)
+
+// env is the environment variable that also sets a flag: LMIBENCH_<FLAG>.
+func env(flag string) []string {
+	return []string{"LMIBENCH_" + strings.ToUpper(strings.ReplaceAll(flag, "-", "_"))}
+}
+
+// duration is a flag value read as every duration of lmibench is: a Go
+// duration or a bare number of seconds (stages.ParseDuration).
+type duration time.Duration
+
+func (d *duration) Set(s string) error {
+	v, err := stages.ParseDuration(s)
+	if err != nil {
+		return err
+	}
+	*d = duration(v)
+	return nil
+}
+
+func (d *duration) String() string { return time.Duration(*d).String() }
+
+// Get makes it a flag.Getter, which urfave/cli's Context.Value asks for.
+func (d *duration) Get() any { return time.Duration(*d) }
+
+// durationFlag is a flag of that kind with its default.
+func durationFlag(name, category, usage string, def time.Duration) *cli.GenericFlag {
+	v := duration(def)
+	return &cli.GenericFlag{Name: name, Category: category, Usage: usage, Value: &v, EnvVars: env(name)}
+}
+
+// durationOf reads a duration flag.
+func durationOf(c *cli.Context, name string) time.Duration {
+	return time.Duration(*c.Generic(name).(*duration))
+}
+
+func runFlags() []cli.Flag {
+	w := bench.DefaultWorkloads
+	return []cli.Flag{
+		&cli.StringFlag{Name: "scenario", Value: bench.ScenarioAll, EnvVars: env("scenario"), Category: catLoad,
+			Usage: "fast-io, slow-io, low-cpu, high-cpu, or all (one after another, one CSV each)"},
+		&cli.StringSliceFlag{Name: "stage", Aliases: []string{"s"}, EnvVars: env("stage"), Category: catLoad,
+			Usage: "a stage as DURATION:TARGET, repeatable, as k6's -s: --stage 30s:20 --stage 1m:20 (default: 0→64 over 3m, 64 for 6m, 64→128 over 3m)"},
+		&cli.StringFlag{Name: "stage-targets", EnvVars: env("stage-targets"), Category: catLoad,
+			Usage: "comma-separated targets, one stage each lasting --duration, e.g. 20,20,40"},
+		durationFlag("duration", catLoad, "length of each stage of --stage-targets (30s, 1m30s, or seconds)", 30*time.Second),
+		&cli.StringFlag{Name: "stages-json", EnvVars: env("stages-json"), Category: catLoad,
+			Usage: `k6 stages, e.g. '[{"duration":"3m","target":64},{"duration":"6m","target":64}]'`},
+		&cli.StringFlag{Name: "load-model", Value: string(attack.VUs), EnvVars: env("load-model"), Category: catLoad,
+			Usage: "vus: targets are virtual users (closed model, k6 ramping-vus); rate: targets are req/s (open model, k6 ramping-arrival-rate)"},
+		durationFlag("think", catLoad, "pause of each VU after each response (vus model)", attack.DefaultThink),
+		&cli.IntFlag{Name: "max-inflight", Value: attack.DefaultMaxInflight, EnvVars: env("max-inflight"), Category: catLoad,
+			Usage: "cap of requests in flight per endpoint (rate model); requests over it are recorded as dropped"},
+		durationFlag("timeout", catLoad, "per request", attack.DefaultTimeout),
+		durationFlag("graceful-stop", catLoad, "how long in-flight requests may finish after the last stage or an interrupt", attack.DefaultGracefulStop),
+
+		&cli.StringSliceFlag{Name: "target", EnvVars: env("target"), Category: catTargets,
+			Usage: "NAME=URL to benchmark instead of the local target; repeatable"},
+		&cli.StringFlag{Name: "stack", EnvVars: env("stack"), Category: catTargets,
+			Usage: "CloudFormation stack deployed from infra/template.yaml: benchmark its three endpoints"},
+		&cli.StringFlag{Name: "local", Value: localEmulator, EnvVars: env("local"), Category: catTargets,
+			Usage: "local target without --target/--stack: emulator (Lambda's standard and LMI models) or function (the real handler, CPU burned here)"},
+
+		&cli.StringFlag{Name: "output-dir", Value: "results", EnvVars: env("output-dir"), Category: catOutput,
+			Usage: "where each scenario's CSV, JSON sidecar and HTML report go"},
+		&cli.StringFlag{Name: "csv", EnvVars: env("csv"), Category: catOutput,
+			Usage: "also stream every row as CSV to this file; - is stdout (one header, all scenarios)"},
+		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, EnvVars: env("quiet"), Category: catOutput,
+			Usage: "no progress lines; the summary and warnings still go to stderr"},
+
+		&cli.IntFlag{Name: "io-fast-delay-ms", Value: w.FastDelayMS, EnvVars: env("io-fast-delay-ms"), Category: catWorkloads, Usage: "delay_ms of fast-io (max 15000)"},
+		&cli.IntFlag{Name: "io-slow-delay-ms", Value: w.SlowDelayMS, EnvVars: env("io-slow-delay-ms"), Category: catWorkloads, Usage: "delay_ms of slow-io (max 15000)"},
+		&cli.IntFlag{Name: "cpu-low-hash-loops", Value: w.LowHashLoops, EnvVars: env("cpu-low-hash-loops"), Category: catWorkloads, Usage: "hash_loops of low-cpu (max 1000000)"},
+		&cli.IntFlag{Name: "cpu-high-hash-loops", Value: w.HighHashLoops, EnvVars: env("cpu-high-hash-loops"), Category: catWorkloads, Usage: "hash_loops of high-cpu (max 1000000)"},
+	}
+}
+
+// stackFlags are the deployed side's flags, with the original script's
+// names and defaults.
+func stackFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "region", EnvVars: env("region"), Category: catAWS, Usage: "AWS region (default: the SDK's chain, AWS_REGION or the profile's)"},
+		&cli.StringFlag{Name: "capacity-provider-arn", EnvVars: env("capacity-provider-arn"), Category: catAWS,
+			Usage: "LMI capacity provider whose EC2 instances are counted (default: the stack's CapacityProviderArn output)"},
+		&cli.BoolFlag{Name: "wait-for-scale-in", Value: true, EnvVars: env("wait-for-scale-in"), Category: catAWS,
+			Usage: "before each scenario after the first, wait until the capacity provider is back to its instance count from before the run; --wait-for-scale-in=false to go on at once"},
+		&cli.IntFlag{Name: "scale-in-check-seconds", Value: 60, EnvVars: env("scale-in-check-seconds"), Category: catAWS,
+			Usage: "how often to count instances while waiting, and while a scenario runs"},
+		&cli.IntFlag{Name: "scale-in-max-minutes", Value: 90, EnvVars: env("scale-in-max-minutes"), Category: catAWS, Usage: "longest wait for scale-in between scenarios"},
+		&cli.BoolFlag{Name: "cloudwatch-concurrency", EnvVars: env("cloudwatch-concurrency"), Category: catCW,
+			Usage: "after each scenario, fetch LMI ExecutionEnvironmentConcurrency and the standard functions' ConcurrentExecutions and Throttles for its window"},
+		&cli.IntFlag{Name: "cloudwatch-period-seconds", Value: 300, EnvVars: env("cloudwatch-period-seconds"), Category: catCW, Usage: "period of the CloudWatch statistics (a multiple of 60)"},
+		&cli.StringFlag{Name: "cloudwatch-function-name", EnvVars: env("cloudwatch-function-name"), Category: catCW,
+			Usage: "FunctionName dimension of the LMI metrics (default: the stack's FunctionLmiName output)"},
+		&cli.StringFlag{Name: "cloudwatch-resource", EnvVars: env("cloudwatch-resource"), Category: catCW,
+			Usage: "Resource dimension of the LMI metrics (default: <function>:$LATEST.PUBLISHED)"},
+		&cli.StringFlag{Name: "cloudwatch-capacity-provider-name", EnvVars: env("cloudwatch-capacity-provider-name"), Category: catCW,
+			Usage: "CapacityProviderName dimension (default: the stack's CapacityProviderName output)"},
+	}
+}
+
+// Local targets of `run` and `serve`.
+const (
+	localEmulator = "emulator" // the Lambda models (default)
+	localFunction = "function" // the real handler, CPU burned on this machine
+)
+
+// emuFlags set the emulator's models; the defaults and their sources are
+// documented in emulator.Config and README.
+func emuFlags() []cli.Flag {
+	d := emulator.Defaults()
+	dur := func(name string, v time.Duration, usage string) cli.Flag {
+		return durationFlag(name, catEmulator, usage, v)
+	}
+	num := func(name string, v int, usage string) cli.Flag {
+		return &cli.IntFlag{Name: name, Value: v, EnvVars: env(name), Usage: usage, Category: catEmulator}
+	}
+	flt := func(name string, v float64, usage string) cli.Flag {
+		return &cli.Float64Flag{Name: name, Value: v, EnvVars: env(name), Usage: usage, Category: catEmulator}
+	}
+	return []cli.Flag{
+		flt("emu-time-scale", d.TimeScale, "compress the platform's clock (scale-out, warm periods, scaling ticks): 10 = ten seconds a second"),
+		dur("emu-hash-loop-cost", d.HashLoopCost, "CPU time of one hash loop at one vCPU (calibrated on the original's 2048 MB high-cpu p99)"),
+		dur("emu-overhead", d.Overhead, "fixed handler time per request"),
+		dur("emu-cold-start", d.ColdStart, "standard: init of a new execution environment"),
+		dur("emu-idle-timeout", d.IdleTimeout, "standard: how long an idle environment stays warm (platform time)"),
+		num("emu-account-concurrency", d.AccountConcurrency, "standard: busy environments across functions before 429"),
+		flt("emu-mb-per-vcpu", d.MBPerVCPU, "standard: memory that buys one full vCPU"),
+		num("emu-lmi-max-concurrency", d.LMIMaxConcurrency, "LMI: requests per environment at once"),
+		num("emu-lmi-initial-envs", d.LMIInitialEnvs, "LMI: environments (and instances) a published version starts with"),
+		num("emu-lmi-envs-per-instance", d.LMIEnvsPerInstance, "LMI: 1-vCPU environments per instance (c8g.xlarge: 4)"),
+		num("emu-lmi-max-vcpus", d.LMIMaxVCPUs, "LMI: the capacity provider's vCPU cap"),
+		flt("emu-lmi-headroom", d.LMIHeadroom, "LMI: capacity kept over demand (2: traffic may double)"),
+		dur("emu-lmi-scale-out-delay", d.LMIScaleOutDelay, "LMI: time for a new environment to be ready (platform time)"),
+		dur("emu-lmi-scale-tick", d.LMIScaleTick, "LMI: how often the scaler looks (platform time)"),
+		dur("emu-lmi-scale-in-after", d.LMIScaleInAfter, "LMI: low demand this long before scale-in, one environment a tick (platform time)"),
+	}
+}
+
+// localTarget reads --local and, for the emulator, its flags.
+func localTarget(c *cli.Context) (emulate bool, cfg emulator.Config, err error) {
+	switch kind := c.String("local"); kind {
+	case localFunction:
+		return false, cfg, nil
+	case localEmulator:
+		cfg, err = emuConfig(c)
+		return err == nil, cfg, err
+	default:
+		return false, cfg, badInput("--local: %q is neither %s nor %s", kind, localEmulator, localFunction)
+	}
+}
+
+// emuConfig reads the emulator's flags.
+func emuConfig(c *cli.Context) (emulator.Config, error) {
+	cfg := emulator.Config{
+		TimeScale: c.Float64("emu-time-scale"), HashLoopCost: durationOf(c, "emu-hash-loop-cost"), Overhead: durationOf(c, "emu-overhead"),
+		ColdStart: durationOf(c, "emu-cold-start"), IdleTimeout: durationOf(c, "emu-idle-timeout"),
+		AccountConcurrency: c.Int("emu-account-concurrency"), MBPerVCPU: c.Float64("emu-mb-per-vcpu"),
+		LMIMaxConcurrency: c.Int("emu-lmi-max-concurrency"), LMIInitialEnvs: c.Int("emu-lmi-initial-envs"),
+		LMIEnvsPerInstance: c.Int("emu-lmi-envs-per-instance"), LMIMaxVCPUs: c.Int("emu-lmi-max-vcpus"),
+		LMIHeadroom: c.Float64("emu-lmi-headroom"), LMIScaleOutDelay: durationOf(c, "emu-lmi-scale-out-delay"),
+		LMIScaleTick: durationOf(c, "emu-lmi-scale-tick"), LMIScaleInAfter: durationOf(c, "emu-lmi-scale-in-after"),
+	}
+	if err := cfg.Validate(); err != nil {
+		return cfg, badInput("%s", oneLine(err))
+	}
+	return cfg, nil
+}
+
+// oneLine joins a multi-error onto one line.
+func oneLine(err error) string { return strings.ReplaceAll(err.Error(), "\n", "; ") }

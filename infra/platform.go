@@ -1,0 +1,147 @@
+package infra
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/lmibench/lmibench/platform"
+)
+
+// StackOptions say how to benchmark a deployed stack.
+type StackOptions struct {
+	Name string
+	// CapacityProviderArn has its instances counted; empty takes the
+	// stack's CapacityProviderArn output.
+	CapacityProviderArn string
+	// WaitForScaleIn waits, before each scenario after the first, until
+	// the provider is back to its instance count from before the run.
+	WaitForScaleIn bool
+	// SampleEvery is how often instances are counted, during a scenario
+	// and during the wait; ScaleInMax bounds the wait.
+	SampleEvery, ScaleInMax time.Duration
+	// CloudWatch, when set, names the metrics to fetch after each scenario.
+	CloudWatch *MetricsOptions
+	// Log gets the wait's progress and warnings.
+	Log io.Writer
+}
+
+// MetricsOptions name the CloudWatch metrics; an empty name takes the
+// stack's output.
+type MetricsOptions struct {
+	FunctionName, Resource, CapacityProviderName string
+	Period                                       time.Duration
+}
+
+// StackPlatform is a deployed stack as the platform of a run's scenarios.
+type StackPlatform struct {
+	stack    *Stack
+	targets  []platform.Target
+	observer *Observer
+	scaleIn  *ScaleInWait // nil: no wait
+	log      io.Writer
+	prepared int
+}
+
+var _ platform.Platform = (*StackPlatform)(nil)
+
+// OpenStack reads the stack, checks that its endpoints and the capacity
+// provider can be read, and counts the provider's instances: the baseline
+// the scale-in wait returns to. Every problem is one line before any load.
+func OpenStack(ctx context.Context, c *Clients, o StackOptions) (*StackPlatform, error) {
+	stack, err := ReadStack(ctx, c.CloudFormation, o.Name)
+	if err != nil {
+		return nil, err
+	}
+	p := &StackPlatform{stack: stack, log: o.Log,
+		observer: &Observer{Clients: c, CapacityProviderArn: o.CapacityProviderArn, SampleEvery: o.SampleEvery}}
+	if p.targets, err = stack.Targets(); err != nil {
+		return nil, err
+	}
+	if p.observer.CapacityProviderArn == "" {
+		p.observer.CapacityProviderArn = stack.Outputs[OutputCapacityProviderArn]
+	}
+	if p.observer.CapacityProviderArn == "" && o.WaitForScaleIn {
+		return nil, fmt.Errorf("no capacity provider to wait for: set --capacity-provider-arn (the stack has no %s output) or --wait-for-scale-in=false", OutputCapacityProviderArn)
+	}
+	if p.observer.CapacityProviderArn != "" {
+		baseline, err := p.observer.Count(ctx)
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(o.Log, "lmibench: capacity provider has %d instances before the run\n", baseline)
+		if o.WaitForScaleIn {
+			p.scaleIn = &ScaleInWait{Count: p.observer.Count, Target: baseline, Every: o.SampleEvery, Max: o.ScaleInMax, Log: o.Log}
+		}
+	}
+	if o.CloudWatch != nil {
+		if p.observer.Metrics, err = stack.metrics(*o.CloudWatch); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+// metrics names the CloudWatch metrics from the options, else the stack's
+// outputs.
+func (s *Stack) metrics(o MetricsOptions) (*Metrics, error) {
+	pick := func(v, output string) (string, error) {
+		if v != "" {
+			return v, nil
+		}
+		return s.Output(output)
+	}
+	m := &Metrics{LmiResource: o.Resource, Standard: map[string]string{}, Period: o.Period}
+	var err error
+	if m.CapacityProvider, err = pick(o.CapacityProviderName, OutputCapacityProviderName); err != nil {
+		return nil, err
+	}
+	for _, f := range platform.Functions {
+		switch {
+		case f.LMI:
+			if m.LmiFunction, err = pick(o.FunctionName, f.NameOutput); err != nil {
+				return nil, err
+			}
+		case s.Outputs[f.NameOutput] != "":
+			m.Standard[f.Name] = s.Outputs[f.NameOutput]
+		}
+	}
+	if m.LmiResource == "" {
+		m.LmiResource = DefaultLmiResource(m.LmiFunction)
+	}
+	return m, nil
+}
+
+// Describe names the stack.
+func (p *StackPlatform) Describe() string {
+	return fmt.Sprintf("the endpoints of stack %s", p.stack.Name)
+}
+
+// Prepare waits, before every scenario but the first, for the capacity
+// provider to scale in. A wait that runs out is a warning: the run goes on.
+func (p *StackPlatform) Prepare(ctx context.Context) error {
+	p.prepared++
+	if p.prepared == 1 || p.scaleIn == nil {
+		return nil
+	}
+	err := p.scaleIn.Wait(ctx)
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if err != nil {
+		fmt.Fprintf(p.log, "lmibench: warning: %v; going on\n", err)
+	}
+	return nil
+}
+
+// Targets are the stack's three endpoints.
+func (p *StackPlatform) Targets() []platform.Target { return p.targets }
+
+// Observe samples the instances and fetches CloudWatch (see Observer).
+func (p *StackPlatform) Observe(start time.Time) func(time.Time) ([]platform.Series, error) {
+	return p.observer.Observe(start)
+}
+
+// Close has nothing to release.
+func (p *StackPlatform) Close() error { return nil }

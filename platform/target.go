@@ -1,0 +1,119 @@
+package platform
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+)
+
+// Target is one benchmarked endpoint: its name in the CSV and its URL.
+type Target struct {
+	Name string `json:"name"`
+	URL  string `json:"url"`
+}
+
+// Function is one of the benchmark's three Lambda functions: its endpoint
+// name, its path behind the HTTP API, its memory, whether it runs on
+// Lambda Managed Instances, and the outputs of infra/template.yaml that
+// give its URL and its function name.
+type Function struct {
+	Name       string
+	Path       string
+	MemoryMB   int
+	LMI        bool
+	URLOutput  string
+	NameOutput string
+}
+
+// Functions are the three functions of the benchmark, in report order.
+var Functions = []Function{
+	{Name: "128", Path: "/default/128/hello", MemoryMB: 128, URLOutput: "Endpoint128Url", NameOutput: "Function128Name"},
+	{Name: "2048", Path: "/default/2048/hello", MemoryMB: 2048, URLOutput: "Endpoint2048Url", NameOutput: "Function2048Name"},
+	{Name: "lmi", Path: "/lmi/2048/hello", MemoryMB: 2048, LMI: true, URLOutput: "EndpointLmiUrl", NameOutput: "FunctionLmiName"},
+}
+
+// FunctionTargets are the three functions served under base, e.g.
+// http://127.0.0.1:41234.
+func FunctionTargets(base string) []Target {
+	out := make([]Target, len(Functions))
+	for i, f := range Functions {
+		out[i] = Target{Name: f.Name, URL: strings.TrimSuffix(base, "/") + f.Path}
+	}
+	return out
+}
+
+// CheckURL parses an endpoint's URL: http or https, with a host.
+func CheckURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("%q is not an http(s) URL", raw)
+	}
+	return u, nil
+}
+
+// CheckTargets refuses an empty list, duplicate names, names that cannot
+// be a CSV field and URLs that are not http(s).
+func CheckTargets(ts []Target) error {
+	if len(ts) == 0 {
+		return fmt.Errorf("no endpoints to benchmark")
+	}
+	seen := map[string]bool{}
+	for _, t := range ts {
+		if t.Name == "" || strings.ContainsAny(t.Name, ",\"\r\n") {
+			return fmt.Errorf("endpoint name %q: want a non-empty name without commas, quotes or line breaks", t.Name)
+		}
+		if seen[t.Name] {
+			return fmt.Errorf("the name %q is used twice", t.Name)
+		}
+		seen[t.Name] = true
+		if _, err := CheckURL(t.URL); err != nil {
+			return fmt.Errorf("endpoint %s: %w", t.Name, err)
+		}
+	}
+	return nil
+}
+
+// Names lists the targets' names in order.
+func Names(ts []Target) []string {
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = t.Name
+	}
+	return out
+}
+
+// Redact removes what must not be written anywhere from a URL: user
+// information, and the values of query parameters other than the
+// workload's.
+func Redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparseable URL)"
+	}
+	u.User = nil
+	q := u.Query()
+	for k := range q {
+		if k != "delay_ms" && k != "hash_loops" {
+			q.Set(k, "REDACTED")
+		}
+	}
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// ParseTarget reads a --target value, NAME=URL, with an http(s) URL.
+func ParseTarget(s string) (Target, error) {
+	name, raw, ok := strings.Cut(s, "=")
+	name = strings.TrimSpace(name)
+	if !ok || name == "" {
+		return Target{}, fmt.Errorf("--target %q: want NAME=URL", s)
+	}
+	if strings.ContainsAny(name, ",\"\r\n") {
+		return Target{}, fmt.Errorf("--target %q: the name may not hold commas, quotes or line breaks", s)
+	}
+	u, err := CheckURL(raw)
+	if err != nil {
+		return Target{}, fmt.Errorf("--target %q: %w", s, err)
+	}
+	return Target{Name: name, URL: u.String()}, nil
+}

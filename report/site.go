@@ -1,0 +1,49 @@
+package report
+
+import (
+	"io"
+	"path/filepath"
+)
+
+// Site writes the pages of several runs (the scenarios of `lmibench run`,
+// or the CSVs given to `lmibench report`) and the index that links them.
+// Links are relative, so the pages can be moved together.
+type Site struct {
+	// Index is the path of the page linking the others; empty for a
+	// single page, which then links to nothing.
+	Index   string
+	entries []IndexEntry
+}
+
+// WritePage writes r's page to path, linking back to the index.
+func (s *Site) WritePage(path string, r *Run) error {
+	back := ""
+	if s.Index != "" {
+		back = relPath(filepath.Dir(path), s.Index)
+	}
+	if err := WriteFile(path, func(w io.Writer) error { return r.WritePage(w, back) }); err != nil {
+		return err
+	}
+	if s.Index != "" {
+		s.entries = append(s.entries, IndexEntry{Run: r, Page: relPath(filepath.Dir(s.Index), path)})
+	}
+	return nil
+}
+
+// WriteIndex writes the index of the pages written so far; without an
+// Index, nothing.
+func (s *Site) WriteIndex() error {
+	if s.Index == "" {
+		return nil
+	}
+	return WriteFile(s.Index, func(w io.Writer) error { return WriteIndex(w, s.entries) })
+}
+
+// relPath is target as seen from dir, or target itself when no relative
+// path leads there.
+func relPath(dir, target string) string {
+	if rel, err := filepath.Rel(dir, target); err == nil {
+		return filepath.ToSlash(rel)
+	}
+	return target
+}

@@ -1,0 +1,318 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+	"golang.org/x/term"
+
+	"github.com/lmibench/lmibench/attack"
+	"github.com/lmibench/lmibench/bench"
+	"github.com/lmibench/lmibench/infra"
+	"github.com/lmibench/lmibench/local"
+	"github.com/lmibench/lmibench/platform"
+	"github.com/lmibench/lmibench/stages"
+)
+
+const runExamples = `Without --target or --stack, run benchmarks the built-in Lambda emulator on 127.0.0.1: the functions 128 (/default/128/hello), 2048 (/default/2048/hello) and lmi (/lmi/2048/hello).
+
+EXAMPLES:
+   # 30 seconds against the local emulator: ramp 0→8 VUs, hold 8, ramp 8→16
+   lmibench run --scenario fast-io --stage-targets 8,8,16 --duration 10s
+
+   # the same with k6's stage shorthand
+   lmibench run --scenario fast-io -s 10s:8 -s 10s:8 -s 10s:16
+
+   # any HTTP endpoints, open model at 50→200 req/s
+   lmibench run --scenario fast-io --load-model rate --stage-targets 50,200 --duration 30s \
+     --target a=http://127.0.0.1:8080/default/128/hello --target b=http://127.0.0.1:8080/lmi/2048/hello
+
+   # the deployed stack of infra/template.yaml, every scenario, with CloudWatch series
+   lmibench run --stack lmibench --cloudwatch-concurrency
+
+   # stream every row to stdout while the files are written
+   lmibench run --scenario high-cpu --stage-targets 8 --duration 10s --csv - -q > rows.csv`
+
+// longRun is how long a run may be before it says, ahead, how to shorten it.
+const longRun = 10 * time.Minute
+
+func runCommand(e appEnv) *cli.Command {
+	return &cli.Command{
+		Name:         "run",
+		Usage:        "run scenarios of staged load and record every request",
+		Description:  runExamples,
+		OnUsageError: usageError,
+		Flags:        append(append(runFlags(), stackFlags()...), emuFlags()...),
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return badInput("run takes no arguments, got %q", c.Args().First())
+			}
+			cfg, err := planRun(c, e)
+			if err != nil {
+				return err
+			}
+			ctx, cut, release := interruptContexts(e.interrupts)
+			defer release()
+			out, err := bench.Run(ctx, cut, cfg)
+			switch {
+			case err != nil:
+				return &exitError{code: exitFailure, err: err}
+			case out.Interrupted:
+				return &exitError{code: exitInterrupted, err: fmt.Errorf("interrupted; every row received was written")}
+			case out.Succeeded == 0:
+				return &exitError{code: exitNoSuccess, err: fmt.Errorf("no request succeeded (see the errors above)")}
+			}
+			return nil
+		},
+	}
+}
+
+// planRun checks every flag before anything is sent and maps them onto a
+// bench.Config. Every refusal is one line naming the flag.
+func planRun(c *cli.Context, e appEnv) (*bench.Config, error) {
+	w := bench.Workloads{
+		FastDelayMS: c.Int("io-fast-delay-ms"), SlowDelayMS: c.Int("io-slow-delay-ms"),
+		LowHashLoops: c.Int("cpu-low-hash-loops"), HighHashLoops: c.Int("cpu-high-hash-loops"),
+	}
+	if err := w.Validate(); err != nil {
+		return nil, badInput("%v", err)
+	}
+	scenarios, err := w.Select(c.String("scenario"))
+	if err != nil {
+		return nil, badInput("%v", err)
+	}
+	model := attack.Model(c.String("load-model"))
+	if model != attack.VUs && model != attack.Rate {
+		return nil, badInput("--load-model: %q is neither %s nor %s", model, attack.VUs, attack.Rate)
+	}
+	ss, err := stagesFromFlags(c)
+	if err != nil {
+		return nil, err
+	}
+	prof, err := stages.New(ss, model == attack.VUs)
+	if err != nil {
+		return nil, badInput("stages: %s", oneLine(err))
+	}
+	for _, d := range []struct {
+		flag string
+		min  time.Duration
+	}{{"think", 0}, {"timeout", time.Millisecond}, {"graceful-stop", 0}} {
+		if v := durationOf(c, d.flag); v < d.min {
+			return nil, badInput("--%s: %s must be at least %s", d.flag, v, d.min)
+		}
+	}
+	if n := c.Int("max-inflight"); n < 1 {
+		return nil, badInput("--max-inflight: %d must be at least 1", n)
+	}
+	var targets []platform.Target
+	for _, raw := range c.StringSlice("target") {
+		t, err := platform.ParseTarget(raw)
+		if err != nil {
+			return nil, badInput("%v", err)
+		}
+		targets = append(targets, t)
+	}
+	if targets != nil {
+		if err := platform.CheckTargets(targets); err != nil {
+			return nil, badInput("--target: %v", err)
+		}
+	}
+	cfg := &bench.Config{
+		Scenarios: scenarios, Profile: prof, Stages: ss, StageLabels: bench.StageLabels(ss, model), Model: model,
+		Think: durationOf(c, "think"), MaxInflight: c.Int("max-inflight"),
+		Timeout: durationOf(c, "timeout"), GracefulStop: durationOf(c, "graceful-stop"),
+		OutputDir: c.String("output-dir"), CSV: c.String("csv"), Stdout: e.stdout, Log: e.stderr,
+		Live: isTerminal(e.stderr), Width: terminalWidth(e.stderr), LogEvery: 10 * time.Second, Quiet: c.Bool("quiet"),
+		Version: appVersion(), Flags: setFlags(c, targets),
+	}
+	if err := bench.CheckOutputDir(cfg.OutputDir); err != nil {
+		return nil, badInput("%v", err)
+	}
+	if cfg.CSV != "" && cfg.CSV != "-" {
+		if err := checkWritable(cfg.CSV); err != nil {
+			return nil, badInput("--csv: %v", err)
+		}
+	}
+	if cfg.Platform, err = choosePlatform(c, e, targets, len(scenarios)); err != nil {
+		return nil, err
+	}
+	warnIfLong(e.stderr, cfg)
+	return cfg, nil
+}
+
+// choosePlatform picks what the scenarios run against: the --target
+// endpoints, the --stack, or the local target; and refuses the flags of
+// the ones not chosen.
+func choosePlatform(c *cli.Context, e appEnv, targets []platform.Target, scenarios int) (platform.Platform, error) {
+	stack := c.String("stack")
+	if targets != nil && stack != "" {
+		return nil, badInput("--target and --stack: give one or the other")
+	}
+	if stack == "" {
+		for _, f := range stackFlags() {
+			if name := f.Names()[0]; c.IsSet(name) {
+				return nil, badInput("--%s: only applies with --stack", name)
+			}
+		}
+	}
+	if targets != nil || stack != "" {
+		for _, f := range append(emuFlags(), &cli.StringFlag{Name: "local"}) {
+			if name := f.Names()[0]; c.IsSet(name) {
+				return nil, badInput("--%s: only applies to the local target (no --target, no --stack)", name)
+			}
+		}
+	}
+	switch {
+	case targets != nil:
+		return platform.Fixed(targets), nil
+	case stack != "":
+		return openStack(c, e, stack)
+	}
+	emulate, cfg, err := localTarget(c)
+	if err != nil {
+		return nil, err
+	}
+	return local.NewPlatform(emulate, cfg), nil
+}
+
+// openStack maps the AWS flags onto infra.StackOptions and reads the
+// stack. Every AWS problem is one line before any load is sent.
+func openStack(c *cli.Context, e appEnv, name string) (platform.Platform, error) {
+	for _, f := range []string{"scale-in-check-seconds", "scale-in-max-minutes", "cloudwatch-period-seconds"} {
+		if c.Int(f) < 1 {
+			return nil, badInput("--%s: %d must be at least 1", f, c.Int(f))
+		}
+	}
+	if p := c.Int("cloudwatch-period-seconds"); p%60 != 0 {
+		return nil, badInput("--cloudwatch-period-seconds: %d must be a multiple of 60", p)
+	}
+	o := infra.StackOptions{
+		Name: name, CapacityProviderArn: c.String("capacity-provider-arn"), WaitForScaleIn: c.Bool("wait-for-scale-in"),
+		SampleEvery: time.Duration(c.Int("scale-in-check-seconds")) * time.Second,
+		ScaleInMax:  time.Duration(c.Int("scale-in-max-minutes")) * time.Minute, Log: e.stderr,
+	}
+	if c.Bool("cloudwatch-concurrency") {
+		o.CloudWatch = &infra.MetricsOptions{FunctionName: c.String("cloudwatch-function-name"), Resource: c.String("cloudwatch-resource"),
+			CapacityProviderName: c.String("cloudwatch-capacity-provider-name"), Period: time.Duration(c.Int("cloudwatch-period-seconds")) * time.Second}
+	} else {
+		for _, f := range []string{"cloudwatch-function-name", "cloudwatch-resource", "cloudwatch-capacity-provider-name", "cloudwatch-period-seconds"} {
+			if c.IsSet(f) {
+				return nil, badInput("--%s: only applies with --cloudwatch-concurrency", f)
+			}
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	clients, err := infra.NewClients(ctx, c.String("region"), e.cloudwatch...)
+	if err != nil {
+		return nil, badInput("--stack %s: %v", name, err)
+	}
+	p, err := infra.OpenStack(ctx, clients, o)
+	if err != nil {
+		return nil, badInput("--stack: %v", err)
+	}
+	return p, nil
+}
+
+// stagesFromFlags reads the one stage form the user gave: --stage,
+// --stage-targets with --duration, or --stages-json; else the default.
+func stagesFromFlags(c *cli.Context) ([]stages.Stage, error) {
+	var given []string
+	for _, f := range []string{"stage", "stage-targets", "stages-json"} {
+		if c.IsSet(f) {
+			given = append(given, "--"+f)
+		}
+	}
+	switch {
+	case len(given) > 1:
+		return nil, badInput("%s: give one or the other", strings.Join(given, " and "))
+	case c.IsSet("duration") && !c.IsSet("stage-targets"):
+		return nil, badInput("--duration: only applies with --stage-targets")
+	case c.IsSet("stage"):
+		ss, err := stages.ParseShorthand(c.StringSlice("stage"))
+		if err != nil {
+			return nil, badInput("--stage: %s", oneLine(err))
+		}
+		return ss, nil
+	case c.IsSet("stage-targets"):
+		ss, err := stages.ParseTargets(c.String("stage-targets"), durationOf(c, "duration"))
+		if err != nil {
+			return nil, badInput("--stage-targets: %s", oneLine(err))
+		}
+		return ss, nil
+	case c.IsSet("stages-json"):
+		ss, err := stages.ParseJSON(c.String("stages-json"))
+		if err != nil {
+			return nil, badInput("--stages-json: %s", oneLine(err))
+		}
+		return ss, nil
+	}
+	return stages.Default(), nil
+}
+
+// warnIfLong says, before a run longer than longRun starts, how long it
+// will take and how to make it shorter.
+func warnIfLong(w io.Writer, cfg *bench.Config) {
+	per := cfg.Profile.Total()
+	total := per * time.Duration(len(cfg.Scenarios))
+	if total <= longRun {
+		return
+	}
+	waits := ""
+	if len(cfg.Scenarios) > 1 {
+		waits = " and the waits between them"
+	}
+	fmt.Fprintf(w, "lmibench: this run takes %s: %d scenario(s) of %s each%s; for a short look, use e.g. --scenario fast-io --stage-targets 8,8,16 --duration 10s\n",
+		total, len(cfg.Scenarios), per, waits)
+}
+
+// setFlags records the flags the user set, for the sidecar; the targets,
+// already parsed, are written with their URLs redacted.
+func setFlags(c *cli.Context, targets []platform.Target) map[string]string {
+	out := map[string]string{}
+	for _, name := range c.FlagNames() {
+		if c.IsSet(name) {
+			out[name] = fmt.Sprint(c.Value(name))
+		}
+	}
+	if _, ok := out["target"]; ok { // URLs may hold credentials
+		var red []string
+		for _, tg := range targets {
+			red = append(red, tg.Name+"="+platform.Redact(tg.URL))
+		}
+		out["target"] = strings.Join(red, " ")
+	}
+	return out
+}
+
+func checkWritable(path string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	if err != nil {
+		return err
+	}
+	return f.Close()
+}
+
+// isTerminal reports whether w is a terminal, for in-place progress.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// terminalWidth is w's width in columns when it is a terminal, else 0.
+func terminalWidth(w io.Writer) int {
+	f, ok := w.(*os.File)
+	if !ok {
+		return 0
+	}
+	width, _, err := term.GetSize(int(f.Fd()))
+	if err != nil {
+		return 0
+	}
+	return width
+}
