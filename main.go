@@ -17,7 +17,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/urfave/cli/v2"
-	"github.com/xrash/smetrics"
 )
 
 // Exit codes.
@@ -130,7 +129,11 @@ func newApp(e appEnv) *cli.App {
 		for _, cmd := range app.Commands {
 			names = append(names, cmd.Names()...)
 		}
-		return badInput("unknown command %q%s; see lmibench --help", c.Args().First(), didYouMean(c.Args().First(), names, ""))
+		got := c.Args().First()
+		if near := nearest(got, names); near != "" {
+			return badInput("unknown command %q: did you mean %q?", got, near)
+		}
+		return badInput("unknown command %q: lmibench --help lists the commands", got)
 	}
 	return app
 }
@@ -146,27 +149,57 @@ func usageError(c *cli.Context, err error, _ bool) error {
 		for _, f := range c.Command.Flags {
 			names = append(names, f.Names()...)
 		}
-		return badInput("%v%s", err, didYouMean(m[1], names, "--"))
+		if near := nearest(m[1], names); near != "" {
+			dashes := "--"
+			if len(near) == 1 {
+				dashes = "-"
+			}
+			return badInput("%v: did you mean %s%s?", err, dashes, near)
+		}
 	}
 	return &exitError{code: exitBadInput, err: err}
 }
 
-// didYouMean names the candidate nearest to got (Jaro-Winkler, as
-// urfave/cli's own suggestions), or nothing when none is near.
-func didYouMean(got string, candidates []string, prefix string) string {
-	best, score := "", 0.0
+// nearest is the candidate nearest to got, or "" when none is within a
+// third of got's length in edits (at least one).
+func nearest(got string, candidates []string) string {
+	best, dist := "", len(got)/3+1
 	for _, c := range candidates {
-		if s := smetrics.JaroWinkler(got, c, 0.7, 4); s > score {
-			best, score = c, s
+		if d := editDistance(got, c); d < dist {
+			best, dist = c, d
 		}
 	}
-	if score < 0.8 {
-		return ""
+	return best
+}
+
+// editDistance counts the insertions, deletions, substitutions and swaps
+// of two neighbours that turn a into b (optimal string alignment), so
+// that the typo "rnu" is one edit from "run". urfave/cli's own
+// suggestions use Jaro-Winkler, which puts "rnu" far from "run" (0.56).
+func editDistance(a, b string) int {
+	x, y := []rune(a), []rune(b)
+	// d[i][j] is the distance between x[:i] and y[:j].
+	d := make([][]int, len(x)+1)
+	for i := range d {
+		d[i] = make([]int, len(y)+1)
+		d[i][0] = i
 	}
-	if prefix != "" && len(best) == 1 {
-		prefix = "-"
+	for j := range d[0] {
+		d[0][j] = j
 	}
-	return fmt.Sprintf("; did you mean %s%s?", prefix, best)
+	for i := 1; i <= len(x); i++ {
+		for j := 1; j <= len(y); j++ {
+			cost := 1
+			if x[i-1] == y[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && x[i-1] == y[j-2] && x[i-2] == y[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(x)][len(y)]
 }
 
 // interruptContexts turns the interrupts into the two ways a run ends

@@ -259,16 +259,19 @@ func stagesFromFlags(c *cli.Context) ([]stages.Stage, error) {
 // will take and how to make it shorter.
 func warnIfLong(w io.Writer, cfg *bench.Config) {
 	per := cfg.Profile.Total()
-	total := per * time.Duration(len(cfg.Scenarios))
+	n := len(cfg.Scenarios)
+	total := per * time.Duration(n)
 	if total <= longRun {
 		return
 	}
-	waits := ""
-	if len(cfg.Scenarios) > 1 {
-		waits = " and the waits between them"
+	what := fmt.Sprintf("1 scenario of %s", per)
+	if n > 1 {
+		what = fmt.Sprintf("%d scenarios of %s each", n, per)
+		if _, ok := cfg.Platform.(*infra.StackPlatform); ok {
+			what += ", and the scale-in waits between them"
+		}
 	}
-	fmt.Fprintf(w, "lmibench: this run takes %s: %d scenario(s) of %s each%s; for a short look, use e.g. --scenario fast-io --stage-targets 8,8,16 --duration 10s\n",
-		total, len(cfg.Scenarios), per, waits)
+	fmt.Fprintf(w, "lmibench: this run takes %s: %s; for a short look, use e.g. --scenario fast-io --stage-targets 8,8,16 --duration 10s\n", total, what)
 }
 
 // setFlags records the flags the user set, for the sidecar; the targets,

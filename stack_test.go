@@ -169,7 +169,7 @@ func TestStackErrorsAreOneLineBeforeAnyLoad(t *testing.T) {
 		{"no such stack", []string{"--stack", "nope"}, nil, "--stack: stack nope: not found"},
 		{"stack and target", []string{"--stack", "demo", "--target", "a=http://127.0.0.1:1"}, nil, "--target and --stack"},
 		{"aws flag without stack", []string{"--cloudwatch-concurrency"}, nil, "--cloudwatch-concurrency: only applies with --stack"},
-		{"the old negative flag", []string{"--stack", "demo", "--no-wait-for-scale-in"}, nil, "did you mean --wait-for-scale-in?"},
+		{"the old negative flag", []string{"--stack", "demo", "--no-wait-for-scale-in"}, nil, "-no-wait-for-scale-in: did you mean --wait-for-scale-in?"},
 		{"cloudwatch flag without cloudwatch", []string{"--stack", "demo", "--cloudwatch-period-seconds", "60"}, nil, "only applies with --cloudwatch-concurrency"},
 		{"bad period", []string{"--stack", "demo", "--cloudwatch-period-seconds", "90"}, nil, "multiple of 60"},
 		{"no credentials", []string{"--stack", "demo"}, map[string]string{"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": ""}, "no AWS credentials found"},

@@ -40,7 +40,7 @@ func Run(ctx, cut context.Context, cfg *Config) (*Outcome, error) {
 	}
 	out := &Outcome{}
 	var errs []error
-	for _, sc := range cfg.Scenarios {
+	for i, sc := range cfg.Scenarios {
 		if err := cfg.Platform.Prepare(ctx); err != nil {
 			if ctx.Err() != nil {
 				out.Interrupted = true
@@ -53,7 +53,7 @@ func Run(ctx, cut context.Context, cfg *Config) (*Outcome, error) {
 			out.Interrupted = true
 			break
 		}
-		res, err := runScenario(ctx, cut, cfg, sc, stream, site)
+		res, err := runScenario(ctx, cut, cfg, i, sc, stream, site)
 		if err != nil {
 			errs = append(errs, err)
 		}

@@ -27,10 +27,10 @@ type Result struct {
 // File is an output file and what it holds: csv, sidecar, series, report.
 type File struct{ Kind, Path string }
 
-// runScenario runs one scenario against the prepared platform to its end
+// runScenario runs scenario i of cfg, sc, against the prepared platform to its end
 // (or its interruption), then writes its sidecar, series, summary and page.
 // A nil Result means nothing was recorded.
-func runScenario(ctx, cut context.Context, cfg *Config, sc Scenario, stream *attack.CSVWriter, site *report.Site) (*Result, error) {
+func runScenario(ctx, cut context.Context, cfg *Config, i int, sc Scenario, stream *attack.CSVWriter, site *report.Site) (*Result, error) {
 	targets := cfg.Platform.Targets()
 	endpoints, err := WithWorkload(targets, sc.Work)
 	if err != nil {
@@ -60,8 +60,8 @@ func runScenario(ctx, cut context.Context, cfg *Config, sc Scenario, stream *att
 		return nil, fmt.Errorf("%s: %w", res.CSVPath, err)
 	}
 
-	fmt.Fprintf(cfg.Log, "lmibench: %s: %s against %d endpoints for %s (%s model), writing %s\n",
-		sc.Name, sc.Work, len(targets), cfg.Profile.Total(), cfg.Model, res.CSVPath)
+	fmt.Fprintf(cfg.Log, "lmibench: scenario %d/%d, %s: %s against %d endpoints for %s (%s model), writing %s\n",
+		i+1, len(cfg.Scenarios), sc.Name, sc.Work, len(targets), cfg.Profile.Total(), cfg.Model, res.CSVPath)
 	res.Run = &report.Run{Meta: side, Source: res.CSVPath, Profile: cfg.Profile}
 	res.Run.Stats.Order = platform.Names(targets)
 	s := &sink{cfg: cfg, file: csvw, stream: stream, path: res.CSVPath, run: res.Run}
