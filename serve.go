@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 
@@ -28,14 +29,13 @@ func serveCommand(stderr io.Writer, interrupts <-chan struct{}) *cli.Command {
 			if err != nil {
 				return badInput("--addr: %v", err)
 			}
-			defer srv.Close()
 			fmt.Fprintf(stderr, "lmibench: serving %s\n", local.Kind(emulate, cfg))
 			for _, t := range srv.Targets() {
 				fmt.Fprintf(stderr, "lmibench: serving %s at %s\n", t.Name, t.URL)
 			}
 			stop, _, release := interruptContexts(interrupts)
 			defer release()
-			if err := srv.Wait(stop); err != nil {
+			if err := errors.Join(srv.Wait(stop), srv.Close()); err != nil {
 				return &exitError{code: exitFailure, err: err}
 			}
 			return nil

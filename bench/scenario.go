@@ -48,16 +48,15 @@ func runScenario(ctx, cut context.Context, cfg *Config, i int, sc Scenario, stre
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
 	res := &Result{CSVPath: base + ".csv", HTMLPath: base + ".html"}
 	res.SidecarPath, res.SeriesPath = report.Paths(res.CSVPath)
 	side := cfg.sidecar(sc, targets, filepath.Base(res.CSVPath), start)
 	if err := report.WriteJSON(res.SidecarPath, side); err != nil {
-		return nil, err
+		return nil, errors.Join(err, f.Close())
 	}
 	csvw, err := attack.NewCSVWriter(f)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", res.CSVPath, err)
+		return nil, errors.Join(fmt.Errorf("%s: %w", res.CSVPath, err), f.Close())
 	}
 
 	fmt.Fprintf(cfg.Log, "lmibench: scenario %d/%d, %s: %s against %d endpoints for %s (%s model), writing %s\n",

@@ -24,7 +24,9 @@ func WriteFile(path string, write func(io.Writer) error) error {
 		err = os.Rename(tmp, path)
 	}
 	if err != nil {
-		os.Remove(tmp)
+		if rerr := os.Remove(tmp); rerr != nil && !errors.Is(rerr, os.ErrNotExist) {
+			err = errors.Join(err, rerr)
+		}
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil

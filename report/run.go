@@ -92,7 +92,7 @@ func ReadRuns(csvPath string) ([]*Run, error) {
 	if err != nil {
 		return nil, &FileError{csvPath, errors.Unwrap(err)}
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read only: nothing to lose
 	d, err := attack.NewDecoder(f)
 	if err != nil {
 		return nil, &FileError{csvPath, err}

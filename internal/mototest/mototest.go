@@ -38,7 +38,7 @@ func Start(t testing.TB) string {
 		t.Fatal(err)
 	}
 	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
+	_ = ln.Close() // only to learn a free port
 	cmd := exec.Command(exe, "-H", "127.0.0.1", "-p", fmt.Sprint(port))
 	// The server dies with the test binary even when that is killed (a
 	// test timeout), so no moto_server outlives the run.
@@ -46,7 +46,10 @@ func Start(t testing.TB) string {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait() // killed: its exit status says so
+	})
 	url := fmt.Sprintf("http://127.0.0.1:%d", port)
 	// A readiness poll, not a race: moto answers when it is up, and a
 	// busy machine only makes this loop longer.
@@ -54,7 +57,7 @@ func Start(t testing.TB) string {
 	for {
 		resp, err := http.Get(url + "/moto-api/")
 		if err == nil {
-			resp.Body.Close()
+			_ = resp.Body.Close()
 			break
 		}
 		if time.Now().After(deadline) {
