@@ -19,9 +19,7 @@ import (
 	"github.com/lmibench/lmibench/stages"
 )
 
-const runExamples = `Without --target or --stack, run benchmarks the built-in Lambda emulator on 127.0.0.1: the functions 128 (/default/128/hello), 2048 (/default/2048/hello) and lmi (/lmi/2048/hello).
-
-EXAMPLES:
+const runExamples = `EXAMPLES:
    # 30 seconds against the local emulator: ramp 0→8 VUs, hold 8, ramp 8→16
    lmibench run --scenario fast-io --stage-targets 8,8,16 --duration 10s
 
@@ -45,7 +43,7 @@ func runCommand(e appEnv) *cli.Command {
 	return &cli.Command{
 		Name:         "run",
 		Usage:        "run scenarios of staged load and record every request",
-		Description:  runExamples,
+		Description:  "Without --target or --stack, run benchmarks the built-in Lambda emulator on 127.0.0.1: " + functionList() + ".\n\n" + runExamples,
 		OnUsageError: usageError,
 		Flags:        append(append(runFlags(), stackFlags()...), emuFlags()...),
 		Action: func(c *cli.Context) error {
@@ -70,6 +68,15 @@ func runCommand(e appEnv) *cli.Command {
 			return nil
 		},
 	}
+}
+
+// functionList names the local target's functions and their paths.
+func functionList() string {
+	var out []string
+	for _, f := range platform.Functions {
+		out = append(out, f.Name+" ("+f.Path+")")
+	}
+	return strings.Join(out, ", ")
 }
 
 // planRun checks every flag before anything is sent and maps them onto a

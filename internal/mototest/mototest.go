@@ -4,6 +4,7 @@ package mototest
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -19,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/smithy-go/transport/http/protocol/awsjson"
+	"github.com/lmibench/lmibench/platform"
 )
 
 // Start runs moto_server on a free loopback port until the test ends, sets
@@ -105,13 +107,23 @@ func CloudWatchJSON(o *cloudwatch.Options) {
 }
 
 // StackTemplate is a stand-in for infra/template.yaml that moto can create:
-// the same outputs, its endpoints pointing at base (a loopback server).
+// the same outputs, each function's endpoint under base (a loopback
+// server) and named demo-<name>.
 func StackTemplate(base string) string {
-	return `{"Resources":{"Handle":{"Type":"AWS::CloudFormation::WaitConditionHandle"}},"Outputs":{` +
-		`"Endpoint128Url":{"Value":"` + base + `/default/128/hello"},` +
-		`"Endpoint2048Url":{"Value":"` + base + `/default/2048/hello"},` +
-		`"EndpointLmiUrl":{"Value":"` + base + `/lmi/2048/hello"},` +
-		`"FunctionLmiName":{"Value":"demo-lmi"},"Function128Name":{"Value":"demo-128"},"Function2048Name":{"Value":"demo-2048"},` +
-		`"CapacityProviderName":{"Value":"demo-cp-2-c8xlarge"},` +
-		`"CapacityProviderArn":{"Value":"arn:aws:lambda:us-east-1:123456789012:capacity-provider:demo-cp-2-c8xlarge"}}}`
+	outputs := map[string]any{
+		"CapacityProviderName": map[string]string{"Value": "demo-cp-2-c8xlarge"},
+		"CapacityProviderArn":  map[string]string{"Value": "arn:aws:lambda:us-east-1:123456789012:capacity-provider:demo-cp-2-c8xlarge"},
+	}
+	for _, f := range platform.Functions {
+		outputs[f.URLOutput] = map[string]string{"Value": base + f.Path}
+		outputs[f.NameOutput] = map[string]string{"Value": "demo-" + f.Name}
+	}
+	b, err := json.Marshal(map[string]any{
+		"Resources": map[string]any{"Handle": map[string]string{"Type": "AWS::CloudFormation::WaitConditionHandle"}},
+		"Outputs":   outputs,
+	})
+	if err != nil {
+		panic(err) // maps of strings always marshal
+	}
+	return string(b)
 }
