@@ -13,11 +13,6 @@ import (
 	"github.com/lmibench/lmibench/platform"
 )
 
-// CloudWatchAPI is what infra needs of the CloudWatch client.
-type CloudWatchAPI interface {
-	GetMetricData(context.Context, *cloudwatch.GetMetricDataInput, ...func(*cloudwatch.Options)) (*cloudwatch.GetMetricDataOutput, error)
-}
-
 // Metrics names what to fetch for a run window.
 type Metrics struct {
 	// LMI's ExecutionEnvironmentConcurrency is reported per function,
@@ -74,7 +69,7 @@ func (m Metrics) queries() []query {
 // FetchMetrics gets the run window's metrics as series on the run's clock
 // (seconds since start). The window is widened to whole periods so the
 // first and last partial periods are included.
-func FetchMetrics(ctx context.Context, cw CloudWatchAPI, m Metrics, start, end time.Time) ([]platform.Series, error) {
+func FetchMetrics(ctx context.Context, cw GetMetricData, m Metrics, start, end time.Time) ([]platform.Series, error) {
 	period := max(m.Period, time.Minute)
 	qs := m.queries()
 	in := &cloudwatch.GetMetricDataInput{

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
@@ -20,6 +21,8 @@ import (
 	"github.com/lmibench/lmibench/internal/mototest"
 )
 
+// clients are the operations infra uses, and whole SDK clients to set the
+// scene with, all on a fresh moto server.
 func clients(t *testing.T) (*Clients, *cloudformation.Client, *ec2.Client, *cloudwatch.Client) {
 	t.Helper()
 	mototest.Start(t)
@@ -27,7 +30,11 @@ func clients(t *testing.T) (*Clients, *cloudformation.Client, *ec2.Client, *clou
 	if err != nil {
 		t.Fatal(err)
 	}
-	return c, c.CloudFormation.(*cloudformation.Client), c.EC2.(*ec2.Client), c.CloudWatch.(*cloudwatch.Client)
+	cfg, err := config.LoadDefaultConfig(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, cloudformation.NewFromConfig(cfg), ec2.NewFromConfig(cfg), cloudwatch.NewFromConfig(cfg, mototest.CloudWatchJSON)
 }
 
 func TestReadStack(t *testing.T) {
@@ -36,7 +43,7 @@ func TestReadStack(t *testing.T) {
 	if _, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("demo"), TemplateBody: aws.String(mototest.StackTemplate("http://127.0.0.1:9"))}); err != nil {
 		t.Fatal(err)
 	}
-	s, err := ReadStack(ctx, c.CloudFormation, "demo")
+	s, err := ReadStack(ctx, c.DescribeStacks, "demo")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +51,7 @@ func TestReadStack(t *testing.T) {
 	if err != nil || len(ts) != 3 || ts[2].Name != "lmi" || ts[2].URL != "http://127.0.0.1:9/lmi/2048/hello" {
 		t.Fatalf("Targets() = %v, %v; want the three endpoints", ts, err)
 	}
-	if _, err := ReadStack(ctx, c.CloudFormation, "nope"); err == nil || err.Error() != "stack nope: not found" {
+	if _, err := ReadStack(ctx, c.DescribeStacks, "nope"); err == nil || err.Error() != "stack nope: not found" {
 		t.Fatalf("ReadStack(nope) = %v; want one line saying not found", err)
 	}
 	delete(s.Outputs, "EndpointLmiUrl")
@@ -66,11 +73,24 @@ func TestCountAndScaleInWait(t *testing.T) {
 	c, _, e, _ := clients(t)
 	ctx := context.Background()
 	const arn = "arn:aws:lambda:us-east-1:123456789012:capacity-provider:demo"
-	ids := runInstances(t, e, 3, arn)
-	runInstances(t, e, 2, "arn:other") // another provider's instances do not count
-	count := func(ctx context.Context) (int, error) { return CountInstances(ctx, c.EC2, arn) }
+	ids := runInstances(t, e, 2, arn)
+	ids = append(ids, runInstances(t, e, 1, "demo")...) // the tag's value may be the name
+	runInstances(t, e, 2, "arn:aws:lambda:us-east-1:123456789012:capacity-provider:other")
+	// moto ignores IncludeManagedResources, so the request itself is checked.
+	var sent []*ec2.DescribeInstancesInput
+	describe := DescribeInstances(func(ctx context.Context, in *ec2.DescribeInstancesInput, o ...func(*ec2.Options)) (*ec2.DescribeInstancesOutput, error) {
+		sent = append(sent, in)
+		return c.DescribeInstances(ctx, in, o...)
+	})
+	count := func(ctx context.Context) (int, error) { return CountInstances(ctx, describe, arn) }
 	if n, err := count(ctx); err != nil || n != 3 {
 		t.Fatalf("CountInstances() = %d, %v; want 3", n, err)
+	}
+	if in := sent[0]; !aws.ToBool(in.IncludeManagedResources) || aws.ToString(in.Filters[0].Name) != "tag-key" || in.Filters[0].Values[0] != CapacityProviderTag {
+		t.Fatalf("DescribeInstances request = %+v; want managed resources included and the tag matched by key", in)
+	}
+	if n, err := CountInstances(ctx, c.DescribeInstances, "demo"); err != nil || n != 3 {
+		t.Fatalf("CountInstances(by name) = %d, %v; want 3", n, err)
 	}
 
 	// Two instances end right after the wait's first count: the next one
@@ -160,7 +180,7 @@ func TestFetchMetrics(t *testing.T) {
 	put("Throttles", 4, start.Add(30*time.Second), "FunctionName", "demo-128")
 	put("Throttles", 1, start.Add(31*time.Second), "FunctionName", "demo-128")
 
-	series, err := FetchMetrics(ctx, c.CloudWatch, Metrics{LmiFunction: "demo-lmi", LmiResource: DefaultLmiResource("demo-lmi"),
+	series, err := FetchMetrics(ctx, c.GetMetricData, Metrics{LmiFunction: "demo-lmi", LmiResource: DefaultLmiResource("demo-lmi"),
 		CapacityProvider: "demo-cp", Standard: map[string]string{"128": "demo-128"}, Period: time.Minute}, start, start.Add(2*time.Minute))
 	if err != nil {
 		t.Fatal(err)
@@ -177,5 +197,43 @@ func TestFetchMetrics(t *testing.T) {
 	}
 	if p := got["128 throttles (sum)"]; len(p) != 1 || p[0][1] != 5 {
 		t.Errorf("128 throttles = %v; want 5", p)
+	}
+}
+
+func TestSameProvider(t *testing.T) {
+	const arn = "arn:aws:lambda:us-east-1:123456789012:capacity-provider:demo-cp"
+	for _, tt := range []struct {
+		a, b string
+		want bool
+	}{
+		{arn, arn, true},
+		{arn, "demo-cp", true},
+		{"demo-cp", arn, true},
+		{arn, "demo", false},
+		{arn, "arn:aws:lambda:us-east-1:123456789012:capacity-provider:other", false},
+		{"", "", false},
+	} {
+		if got := sameProvider(tt.a, tt.b); got != tt.want {
+			t.Errorf("sameProvider(%q, %q) = %v; want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
+
+func TestOpenStackWarnsWhenTheProviderShowsNoInstances(t *testing.T) {
+	c, cf, _, _ := clients(t)
+	ctx := context.Background()
+	if _, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("demo"), TemplateBody: aws.String(mototest.StackTemplate("http://127.0.0.1:9"))}); err != nil {
+		t.Fatal(err)
+	}
+	var log bytes.Buffer
+	p, err := OpenStack(ctx, c, StackOptions{Name: "demo", WaitForScaleIn: true, SampleEvery: time.Minute, ScaleInMax: time.Minute, Log: &log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(log.String(), "warning: the capacity provider shows 0 instances although the LMI function demo-lmi exists") {
+		t.Errorf("log = %q; want a warning that the counts will read 0", log.String())
+	}
+	if got := p.Targets(); len(got) != 3 || !strings.Contains(p.Describe(), "stack demo") {
+		t.Errorf("platform targets %v, %q", got, p.Describe())
 	}
 }

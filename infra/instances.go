@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -14,22 +15,23 @@ import (
 	"github.com/lmibench/lmibench/platform"
 )
 
-// EC2API is what infra needs of the EC2 client.
-type EC2API interface {
-	DescribeInstances(context.Context, *ec2.DescribeInstancesInput, ...func(*ec2.Options)) (*ec2.DescribeInstancesOutput, error)
-}
-
 // CapacityProviderTag is the tag Lambda puts on a capacity provider's
-// managed instances, valued with the provider's ARN.
+// managed instances. Its value's format is not documented: it is taken to
+// name the provider by ARN or by name, and both are accepted.
 const CapacityProviderTag = "aws:lambda:capacity-provider"
 
 // CountInstances counts the capacity provider's pending and running EC2
-// instances (managed instances included: they carry the same tag).
-func CountInstances(ctx context.Context, c EC2API, capacityProviderArn string) (int, error) {
-	in := &ec2.DescribeInstancesInput{Filters: []types.Filter{
-		{Name: aws.String("tag:" + CapacityProviderTag), Values: []string{capacityProviderArn}},
-		{Name: aws.String("instance-state-name"), Values: []string{"pending", "running"}},
-	}}
+// instances. They are AWS-managed, which DescribeInstances hides unless
+// asked with IncludeManagedResources; the tag is matched by key and its
+// value compared here, so an ARN or a name in it both count.
+func CountInstances(ctx context.Context, c DescribeInstances, capacityProvider string) (int, error) {
+	in := &ec2.DescribeInstancesInput{
+		IncludeManagedResources: aws.Bool(true),
+		Filters: []types.Filter{
+			{Name: aws.String("tag-key"), Values: []string{CapacityProviderTag}},
+			{Name: aws.String("instance-state-name"), Values: []string{"pending", "running"}},
+		},
+	}
 	n := 0
 	p := ec2.NewDescribeInstancesPaginator(c, in)
 	for p.HasMorePages() {
@@ -38,10 +40,32 @@ func CountInstances(ctx context.Context, c EC2API, capacityProviderArn string) (
 			return 0, fmt.Errorf("count capacity-provider instances: %w", Explain(err))
 		}
 		for _, r := range page.Reservations {
-			n += len(r.Instances)
+			for _, i := range r.Instances {
+				for _, t := range i.Tags {
+					if aws.ToString(t.Key) == CapacityProviderTag && sameProvider(aws.ToString(t.Value), capacityProvider) {
+						n++
+						break
+					}
+				}
+			}
 		}
 	}
 	return n, nil
+}
+
+// sameProvider tells whether two references name one capacity provider:
+// equal, or one an ARN (…:capacity-provider:NAME) whose name is the other.
+func sameProvider(a, b string) bool {
+	return a != "" && b != "" && providerName(a) == providerName(b)
+}
+
+// providerName is the name in a capacity provider's ARN, or s itself.
+func providerName(s string) string {
+	const marker = ":capacity-provider:"
+	if i := strings.LastIndex(s, marker); i >= 0 {
+		return s[i+len(marker):]
+	}
+	return s
 }
 
 // ErrScaleInTimeout is returned when the instances did not scale in within

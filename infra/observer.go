@@ -22,7 +22,7 @@ type Observer struct {
 
 // Count counts the capacity provider's instances now.
 func (o *Observer) Count(ctx context.Context) (int, error) {
-	return CountInstances(ctx, o.Clients.EC2, o.CapacityProviderArn)
+	return CountInstances(ctx, o.Clients.DescribeInstances, o.CapacityProviderArn)
 }
 
 // Observe starts watching a scenario that started at start; the returned
@@ -46,7 +46,7 @@ func (o *Observer) Observe(start time.Time) func(end time.Time) ([]platform.Seri
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		m, err := FetchMetrics(ctx, o.Clients.CloudWatch, *o.Metrics, start, end)
+		m, err := FetchMetrics(ctx, o.Clients.GetMetricData, *o.Metrics, start, end)
 		if err != nil {
 			return out, err
 		}

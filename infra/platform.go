@@ -50,7 +50,7 @@ var _ platform.Platform = (*StackPlatform)(nil)
 // provider can be read, and counts the provider's instances: the baseline
 // the scale-in wait returns to. Every problem is one line before any load.
 func OpenStack(ctx context.Context, c *Clients, o StackOptions) (*StackPlatform, error) {
-	stack, err := ReadStack(ctx, c.CloudFormation, o.Name)
+	stack, err := ReadStack(ctx, c.DescribeStacks, o.Name)
 	if err != nil {
 		return nil, err
 	}
@@ -71,6 +71,11 @@ func OpenStack(ctx context.Context, c *Clients, o StackOptions) (*StackPlatform,
 			return nil, err
 		}
 		fmt.Fprintf(o.Log, "lmibench: capacity provider has %d instances before the run\n", baseline)
+		if fn := stack.Outputs[lmiFunction().NameOutput]; baseline == 0 && fn != "" {
+			fmt.Fprintf(o.Log, "lmibench: warning: the capacity provider shows 0 instances although the LMI function %s exists "+
+				"(it keeps at least 3 execution environments): instance counts will read 0. Check that these credentials may call "+
+				"ec2:DescribeInstances on AWS-managed instances, and --capacity-provider-arn\n", fn)
+		}
 		if o.WaitForScaleIn {
 			p.scaleIn = &ScaleInWait{Count: p.observer.Count, Target: baseline, Every: o.SampleEvery, Max: o.ScaleInMax, Log: o.Log}
 		}
@@ -81,6 +86,16 @@ func OpenStack(ctx context.Context, c *Clients, o StackOptions) (*StackPlatform,
 		}
 	}
 	return p, nil
+}
+
+// lmiFunction is the benchmark's function on Lambda Managed Instances.
+func lmiFunction() platform.Function {
+	for _, f := range platform.Functions {
+		if f.LMI {
+			return f
+		}
+	}
+	panic("platform.Functions has no LMI function")
 }
 
 // metrics names the CloudWatch metrics from the options, else the stack's

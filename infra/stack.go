@@ -2,9 +2,9 @@
 // stack of template.yaml (its endpoints), the LMI capacity provider's EC2
 // instances, and the CloudWatch metrics of the functions.
 //
-// It takes its AWS clients from the caller, as small interfaces, so that
+// It takes the AWS operations it uses from the caller (Clients), so that
 // the CLI builds them from the SDK's default chain and tests point them at
-// a moto server.
+// a moto server or a loopback fake.
 package infra
 
 import (
@@ -18,11 +18,6 @@ import (
 
 	"github.com/lmibench/lmibench/platform"
 )
-
-// CloudFormationAPI is what infra needs of the CloudFormation client.
-type CloudFormationAPI interface {
-	DescribeStacks(context.Context, *cloudformation.DescribeStacksInput, ...func(*cloudformation.Options)) (*cloudformation.DescribeStacksOutput, error)
-}
 
 // Output keys of infra/template.yaml besides each function's URL and
 // name (platform.Functions names those).
@@ -39,8 +34,8 @@ type Stack struct {
 
 // ReadStack describes the stack and keeps its outputs. Its errors are one
 // line a user can act on: no credentials, no such stack, access denied.
-func ReadStack(ctx context.Context, cf CloudFormationAPI, name string) (*Stack, error) {
-	out, err := cf.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: &name})
+func ReadStack(ctx context.Context, describe DescribeStacks, name string) (*Stack, error) {
+	out, err := describe(ctx, &cloudformation.DescribeStacksInput{StackName: &name})
 	if err != nil {
 		return nil, fmt.Errorf("stack %s: %w", name, Explain(err))
 	}
