@@ -13,24 +13,48 @@ import (
 	"github.com/lmibench/lmibench/platform"
 )
 
-// Metrics names what to fetch for a run window.
+// Metrics names what to fetch for a run window. It is saved in the run's
+// sidecar, so that the series can be fetched again later.
 type Metrics struct {
-	// LMI's ExecutionEnvironmentConcurrency is reported per function,
-	// published version (Resource) and capacity provider.
-	LmiFunction, LmiResource, CapacityProvider string
+	// LMIEndpoint is the endpoint name of the LMI function, LmiFunction its
+	// function name. Its ExecutionEnvironmentConcurrency and throttle
+	// reasons are reported per function, published version (Resource) and
+	// capacity provider.
+	LMIEndpoint      string `json:"lmi_endpoint"`
+	LmiFunction      string `json:"lmi_function"`
+	LmiResource      string `json:"lmi_resource"`
+	CapacityProvider string `json:"capacity_provider"`
 	// Standard functions by endpoint name: ConcurrentExecutions, Throttles.
-	Standard map[string]string
+	Standard map[string]string `json:"standard"`
 	// Period of the statistics.
-	Period time.Duration
+	Period time.Duration `json:"period_ns"`
 }
 
 // DefaultLmiResource is the Resource dimension of an LMI function invoked
 // by its unqualified ARN, which runs its $LATEST.PUBLISHED version.
 func DefaultLmiResource(function string) string { return function + ":$LATEST.PUBLISHED" }
 
+// ThrottleReasons are the metrics in which Lambda Managed Instances says
+// why it throttled invokes.
+var ThrottleReasons = []string{"ConcurrencyThrottles", "CPUThrottles", "MemoryThrottles", "DiskThrottles"}
+
+// PublishDelay is how long after a period's end CloudWatch is taken to
+// have published it. LMI's ExecutionEnvironmentConcurrency is the maximum
+// over 5-minute samples; Lambda's metrics usually arrive within a few
+// minutes of their period.
+const PublishDelay = 3 * time.Minute
+
+// ReadyAt is when the metrics of a window ending at end are complete: the
+// end of its last period plus PublishDelay.
+func (m Metrics) ReadyAt(end time.Time) time.Time {
+	p := m.period()
+	return end.Truncate(p).Add(p).Add(PublishDelay)
+}
+
+func (m Metrics) period() time.Duration { return max(m.Period, time.Minute) }
+
 type query struct {
-	series string
-	unit   string
+	series platform.Series // its name, unit, endpoint and metric
 	stat   string
 	metric types.Metric
 }
@@ -43,12 +67,23 @@ func dims(kv ...string) []types.Dimension {
 	return out
 }
 
+func lambdaMetric(name string, d []types.Dimension) types.Metric {
+	return types.Metric{Namespace: aws.String("AWS/Lambda"), MetricName: aws.String(name), Dimensions: d}
+}
+
 func (m Metrics) queries() []query {
-	lmi := types.Metric{Namespace: aws.String("AWS/Lambda"), MetricName: aws.String("ExecutionEnvironmentConcurrency"),
-		Dimensions: dims("CapacityProviderName", m.CapacityProvider, "FunctionName", m.LmiFunction, "Resource", m.LmiResource)}
+	ep := m.LMIEndpoint
+	env := dims("CapacityProviderName", m.CapacityProvider, "FunctionName", m.LmiFunction, "Resource", m.LmiResource)
+	concurrency := lambdaMetric("ExecutionEnvironmentConcurrency", env)
 	qs := []query{
-		{"lmi environment concurrency (average)", "requests", "Average", lmi},
-		{"lmi environments reporting (sample count)", "environments", "SampleCount", lmi},
+		{platform.Series{Name: ep + " environment concurrency (average)", Unit: "requests", Endpoint: ep, Metric: "ExecutionEnvironmentConcurrency"}, "Average", concurrency},
+		{platform.Series{Name: ep + " environments reporting (sample count)", Unit: "environments", Endpoint: ep, Metric: "ExecutionEnvironmentConcurrency"}, "SampleCount", concurrency},
+		{platform.Series{Name: ep + " throttles (sum)", Unit: "throttles", Endpoint: ep, Metric: "Throttles"}, "Sum",
+			lambdaMetric("Throttles", dims("FunctionName", m.LmiFunction))},
+	}
+	for _, reason := range ThrottleReasons {
+		qs = append(qs, query{platform.Series{Name: ep + " " + reason + " (sum)", Unit: "throttles", Endpoint: ep, Metric: reason}, "Sum",
+			lambdaMetric(reason, env)})
 	}
 	names := make([]string, 0, len(m.Standard))
 	for n := range m.Standard {
@@ -58,19 +93,20 @@ func (m Metrics) queries() []query {
 	for _, n := range names {
 		fn := dims("FunctionName", m.Standard[n])
 		qs = append(qs,
-			query{n + " concurrent executions (max)", "executions", "Maximum",
-				types.Metric{Namespace: aws.String("AWS/Lambda"), MetricName: aws.String("ConcurrentExecutions"), Dimensions: fn}},
-			query{n + " throttles (sum)", "throttles", "Sum",
-				types.Metric{Namespace: aws.String("AWS/Lambda"), MetricName: aws.String("Throttles"), Dimensions: fn}})
+			query{platform.Series{Name: n + " concurrent executions (max)", Unit: "executions", Endpoint: n, Metric: "ConcurrentExecutions"}, "Maximum",
+				lambdaMetric("ConcurrentExecutions", fn)},
+			query{platform.Series{Name: n + " throttles (sum)", Unit: "throttles", Endpoint: n, Metric: "Throttles"}, "Sum",
+				lambdaMetric("Throttles", fn)})
 	}
 	return qs
 }
 
 // FetchMetrics gets the run window's metrics as series on the run's clock
-// (seconds since start). The window is widened to whole periods so the
-// first and last partial periods are included.
+// (seconds since start). The query covers whole periods from the one
+// holding start to the one holding end; a point whose period reaches
+// outside [start, end] is marked partial.
 func FetchMetrics(ctx context.Context, cw GetMetricData, m Metrics, start, end time.Time) ([]platform.Series, error) {
-	period := max(m.Period, time.Minute)
+	period := m.period()
 	qs := m.queries()
 	in := &cloudwatch.GetMetricDataInput{
 		StartTime: aws.Time(start.Truncate(period)),
@@ -80,15 +116,18 @@ func FetchMetrics(ctx context.Context, cw GetMetricData, m Metrics, start, end t
 	for i, q := range qs {
 		in.MetricDataQueries = append(in.MetricDataQueries, types.MetricDataQuery{
 			Id:         aws.String(fmt.Sprintf("q%d", i)),
-			Label:      aws.String(q.series),
+			Label:      aws.String(q.series.Name),
 			MetricStat: &types.MetricStat{Metric: &q.metric, Period: aws.Int32(int32(period.Seconds())), Stat: aws.String(q.stat)},
 		})
 	}
-	byID := map[string]*platform.Series{}
-	out := make([]platform.Series, len(qs))
-	for i, q := range qs {
-		out[i] = platform.Series{Name: q.series, Unit: q.unit}
-		byID[fmt.Sprintf("q%d", i)] = &out[i]
+	type point struct {
+		at    time.Time
+		value float64
+	}
+	got := make([][]point, len(qs))
+	byID := map[string]int{}
+	for i := range qs {
+		byID[fmt.Sprintf("q%d", i)] = i
 	}
 	p := cloudwatch.NewGetMetricDataPaginator(cw, in)
 	for p.HasMorePages() {
@@ -97,19 +136,27 @@ func FetchMetrics(ctx context.Context, cw GetMetricData, m Metrics, start, end t
 			return nil, fmt.Errorf("CloudWatch GetMetricData: %w", Explain(err))
 		}
 		for _, r := range page.MetricDataResults {
-			s := byID[aws.ToString(r.Id)]
-			if s == nil {
+			i, ok := byID[aws.ToString(r.Id)]
+			if !ok {
 				continue
 			}
 			for j := range r.Timestamps {
 				if j < len(r.Values) {
-					s.Points = append(s.Points, [2]float64{r.Timestamps[j].Sub(start).Seconds(), r.Values[j]})
+					got[i] = append(got[i], point{r.Timestamps[j], r.Values[j]})
 				}
 			}
 		}
 	}
-	for i := range out {
-		sort.Slice(out[i].Points, func(a, b int) bool { return out[i].Points[a][0] < out[i].Points[b][0] })
+	out := make([]platform.Series, len(qs))
+	for i, q := range qs {
+		s := q.series
+		s.Period = period.Seconds()
+		sort.Slice(got[i], func(a, b int) bool { return got[i][a].at.Before(got[i][b].at) })
+		for _, pt := range got[i] {
+			s.Points = append(s.Points, [2]float64{pt.at.Sub(start).Seconds(), pt.value})
+			s.Partial = append(s.Partial, pt.at.Before(start) || pt.at.Add(period).After(end))
+		}
+		out[i] = s
 	}
 	return out, nil
 }

@@ -179,15 +179,38 @@ func TestFetchMetrics(t *testing.T) {
 	put("ExecutionEnvironmentConcurrency", 50, start.Add(90*time.Second), lmi...)
 	put("Throttles", 4, start.Add(30*time.Second), "FunctionName", "demo-128")
 	put("Throttles", 1, start.Add(31*time.Second), "FunctionName", "demo-128")
+	put("Throttles", 7, start.Add(95*time.Second), "FunctionName", "demo-lmi")
+	put("CPUThrottles", 6, start.Add(95*time.Second), lmi...)
+	put("ConcurrencyThrottles", 1, start.Add(95*time.Second), lmi...)
 
-	series, err := FetchMetrics(ctx, c.GetMetricData, Metrics{LmiFunction: "demo-lmi", LmiResource: DefaultLmiResource("demo-lmi"),
-		CapacityProvider: "demo-cp", Standard: map[string]string{"128": "demo-128"}, Period: time.Minute}, start, start.Add(2*time.Minute))
+	m := Metrics{LMIEndpoint: "lmi", LmiFunction: "demo-lmi", LmiResource: DefaultLmiResource("demo-lmi"),
+		CapacityProvider: "demo-cp", Standard: map[string]string{"128": "demo-128"}, Period: time.Minute}
+	series, err := FetchMetrics(ctx, c.GetMetricData, m, start, start.Add(2*time.Minute))
 	if err != nil {
 		t.Fatal(err)
 	}
 	got := map[string][][2]float64{}
 	for _, s := range series {
 		got[s.Name] = s.Points
+		if s.Period != 60 || len(s.Partial) != len(s.Points) {
+			t.Errorf("%s: period %v, partial %v; want 60 s and a mark per point", s.Name, s.Period, s.Partial)
+		}
+	}
+	for name, want := range map[string]float64{"lmi throttles (sum)": 7, "lmi CPUThrottles (sum)": 6, "lmi ConcurrencyThrottles (sum)": 1} {
+		if p := got[name]; len(p) != 1 || p[0] != [2]float64{60, want} {
+			t.Errorf("%s = %v; want %v in the second minute", name, p, want)
+		}
+	}
+	// A window ending mid-period: that period's point is partial.
+	series, err = FetchMetrics(ctx, c.GetMetricData, m, start, start.Add(90*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := series[0]; len(s.Partial) != 2 || s.Partial[0] || !s.Partial[1] {
+		t.Errorf("%s partial = %v; want the second minute partial", s.Name, s.Partial)
+	}
+	if ready := m.ReadyAt(start.Add(90 * time.Second)); !ready.Equal(start.Add(2*time.Minute + PublishDelay)) {
+		t.Errorf("ReadyAt = %v; want the end of the last period plus the publication delay", ready)
 	}
 	if p := got["lmi environment concurrency (average)"]; len(p) != 2 || p[0] != [2]float64{0, 20} || p[1] != [2]float64{60, 50} {
 		t.Errorf("LMI average = %v; want 20 in the first minute, 50 in the second", p)

@@ -115,6 +115,7 @@ func (s *Stack) metrics(o MetricsOptions) (*Metrics, error) {
 	for _, f := range platform.Functions {
 		switch {
 		case f.LMI:
+			m.LMIEndpoint = f.Name
 			if m.LmiFunction, err = pick(o.FunctionName, f.NameOutput); err != nil {
 				return nil, err
 			}

@@ -233,9 +233,24 @@ func (r *Run) failuresOverTime(a *axes) chartSpec {
 		l.AddSeries(name+" 5xx", s5, a.seriesOpts(first, lineStyle(a.color(i), "solid"), itemColor(a.color(i)), noSymbols())...)
 		l.AddSeries(name+" errors", errs, lineStyle(a.color(i), "dashed"), itemColor(a.color(i)), noSymbols())
 		first = false
+		// The platform's throttles of this endpoint (CloudWatch's sums per
+		// period), per second at the middle of each period.
+		for _, s := range r.Extra {
+			if s.Endpoint != name || s.Metric != "Throttles" || s.Period <= 0 {
+				continue
+			}
+			var data []opts.LineData
+			for _, p := range s.Points {
+				data = append(data, opts.LineData{Value: []interface{}{round3(p[0] + s.Period/2), round3(p[1] / s.Period)}})
+			}
+			l.AddSeries(name+" throttles (CloudWatch)", data, lineStyle(a.color(i), "dotted"), itemColor(a.color(i)))
+		}
 	}
-	return chartSpec{Title: "5xx and errors over time", Time: true, chart: l,
-		Note: "Per second, averaged over " + secs(a.width) + " buckets."}
+	note := "Per second, averaged over " + secs(a.width) + " buckets."
+	if len(r.throttleRows()) > 0 {
+		note += " Dotted: CloudWatch's Throttles per second, averaged over each period. " + throttleNote
+	}
+	return chartSpec{Title: "5xx and errors over time", Time: true, chart: l, Note: note}
 }
 
 // throughput is chart 5: achieved req/s with the profile's target.

@@ -239,5 +239,8 @@ func (r *Run) tables(a *axes) []table {
 	if len(errs.Rows) > 0 {
 		out = append(out, errs)
 	}
+	if rows := r.throttleRows(); len(rows) > 0 {
+		out = append(out, throttleTable(rows))
+	}
 	return out
 }

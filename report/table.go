@@ -35,7 +35,8 @@ func (r *Run) WriteTable(w io.Writer) error {
 			}
 		}
 	}
-	return nil
+	_, err := io.WriteString(w, throttleLine(r.throttleRows()))
+	return err
 }
 
 // FormatMS prints a latency in milliseconds with a precision that suits it;
