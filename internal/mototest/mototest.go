@@ -67,6 +67,13 @@ func Start(t testing.TB) string {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+	PointSDKAt(t, url)
+	return url
+}
+
+// PointSDKAt sets AWS_ENDPOINT_URL, a region and dummy credentials for
+// the SDK's default chain until the test ends.
+func PointSDKAt(t testing.TB, url string) {
 	for k, v := range map[string]string{
 		"AWS_ENDPOINT_URL": url, "AWS_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "testing",
 		"AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "", "AWS_PROFILE": "",
@@ -74,7 +81,6 @@ func Start(t testing.TB) string {
 	} {
 		t.Setenv(k, v)
 	}
-	return url
 }
 
 // RunInstances starts n EC2 instances tagged key=value (a capacity
