@@ -157,7 +157,7 @@ func TestStageShorthandAndSecondsRun(t *testing.T) {
 func TestLongRunSaysHowToShorten(t *testing.T) {
 	srv, _ := countingServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
 	interrupts := make(chan struct{}, 2)
-	stderr := &watchedWriter{match: "this run takes", on: func() { interrupts <- struct{}{} }}
+	stderr := &watchedWriter{on: map[string]func(){"this run takes": func() { interrupts <- struct{}{} }}}
 	r := runCLIWith(t, stderr, interrupts, "run", "--target", "x="+srv.URL, "--output-dir", t.TempDir())
 	want := "lmibench: this run takes 48m0s: 4 scenarios of 12m0s each; for a short look, use e.g. --scenario fast-io --stage-targets 8,8,16 --duration 10s"
 	if r.code != exitInterrupted || !strings.HasPrefix(r.stderr, want+"\n") {
@@ -189,5 +189,29 @@ func TestVersionFlag(t *testing.T) {
 	out, err := exec.Command(bin, "--version").Output()
 	if err != nil || !strings.Contains(string(out), "("+string(head[:12])) {
 		t.Fatalf("--version = %q, %v; want the revision %s", out, err, head[:12])
+	}
+}
+
+func TestMetricsRefusesWhatItCannotFetch(t *testing.T) {
+	srv, _ := countingServer(t, function.New())
+	dir := t.TempDir()
+	if r := runCLI(t, nil, "run", "--scenario", "fast-io", "-s", "0.001:1", "-s", "0.2:1", "--target", "x="+srv.URL, "--output-dir", dir, "-q"); r.code != exitOK {
+		t.Fatalf("run: exit %d\n%s", r.code, r.stderr)
+	}
+	csvs, _ := filepath.Glob(filepath.Join(dir, "*.csv"))
+	for _, tt := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{nil, exitBadInput, "name at least one CSV file"},
+		{[]string{"notes.txt"}, exitBadInput, "notes.txt: not a .csv file"},
+		{[]string{filepath.Join(dir, "missing.csv")}, exitFailure, "missing.csv: the run's sidecar"},
+		{[]string{csvs[0]}, exitFailure, "not a run of a stack with --cloudwatch-concurrency"},
+	} {
+		r := runCLI(t, nil, append([]string{"metrics"}, tt.args...)...)
+		if r.code != tt.code || !strings.Contains(r.stderr, tt.want) || strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 {
+			t.Errorf("metrics %v: exit %d, %q; want %d and one line with %q", tt.args, r.code, r.stderr, tt.code, tt.want)
+		}
 	}
 }

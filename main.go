@@ -108,6 +108,7 @@ func newApp(e appEnv) *cli.App {
 		Commands: []*cli.Command{
 			runCommand(e),
 			reportCommand(e.stderr),
+			metricsCommand(e),
 			serveCommand(e.stderr, e.interrupts),
 			completionCommand(e.stdout),
 			{

@@ -53,11 +53,10 @@ func runCLIWith(t *testing.T, w *watchedWriter, interrupts <-chan struct{}, args
 }
 
 // watchedWriter collects what the program says and, when a write holds
-// match, calls on before the program goes on: a test reacts to what the
-// code under test does, not to a timer.
+// one of on's keys, calls its function before the program goes on: a test
+// reacts to what the code under test does, not to a timer.
 type watchedWriter struct {
-	match string
-	on    func()
+	on map[string]func()
 
 	mu  sync.Mutex
 	buf bytes.Buffer
@@ -67,8 +66,10 @@ func (w *watchedWriter) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	n, err := w.buf.Write(p)
 	w.mu.Unlock()
-	if w.on != nil && w.match != "" && bytes.Contains(p, []byte(w.match)) {
-		w.on()
+	for match, do := range w.on {
+		if bytes.Contains(p, []byte(match)) {
+			do()
+		}
 	}
 	return n, err
 }

@@ -114,18 +114,25 @@ func TestRunAgainstAStack(t *testing.T) {
 		mu.Unlock()
 	}
 	var terminate sync.Once
-	stderr := &watchedWriter{match: "waiting for scale-in: 3 instances", on: func() {
-		terminate.Do(func() {
-			mu.Lock()
-			ids := extra
-			mu.Unlock()
-			if _, err := d.ec2.TerminateInstances(ctx, &ec2.TerminateInstancesInput{InstanceIds: ids}); err != nil {
-				t.Error(err)
-			}
-		})
+	// CloudWatch publishes the last scenario's period minutes after it
+	// closes: its countdown is skipped by an interrupt, as Ctrl-C would,
+	// and the series are fetched afterwards with lmibench metrics.
+	interrupts := make(chan struct{}, 2)
+	stderr := &watchedWriter{on: map[string]func(){
+		"waiting for scale-in: 3 instances": func() {
+			terminate.Do(func() {
+				mu.Lock()
+				ids := extra
+				mu.Unlock()
+				if _, err := d.ec2.TerminateInstances(ctx, &ec2.TerminateInstancesInput{InstanceIds: ids}); err != nil {
+					t.Error(err)
+				}
+			})
+		},
+		"(Ctrl-C skips)": func() { interrupts <- struct{}{} },
 	}}
 	dir := t.TempDir()
-	r := runCLIWith(t, stderr, nil, "run", "--stack", "demo", "--scenario", "all", "--stages-json", `[{"duration":"1ms","target":2},{"duration":"400ms","target":2}]`,
+	r := runCLIWith(t, stderr, interrupts, "run", "--stack", "demo", "--scenario", "all", "--stages-json", `[{"duration":"1ms","target":2},{"duration":"400ms","target":2}]`,
 		"--io-fast-delay-ms", "1", "--io-slow-delay-ms", "1", "--cpu-low-hash-loops", "1", "--cpu-high-hash-loops", "1",
 		"--scale-in-check-seconds", "1", "--scale-in-max-minutes", "10", "--graceful-stop", "10m",
 		"--cloudwatch-concurrency", "--cloudwatch-period-seconds", "60", "--output-dir", dir)
@@ -137,7 +144,8 @@ func TestRunAgainstAStack(t *testing.T) {
 			t.Errorf("no request reached %s", path)
 		}
 	}
-	for _, want := range []string{"capacity provider has 2 instances before the run", "waiting for scale-in: 3 instances, want 2", "back to 2 instances"} {
+	for _, want := range []string{"capacity provider has 2 instances before the run", "waiting for scale-in: 3 instances, want 2", "back to 2 instances",
+		"CloudWatch series not fetched; after ", "lmibench metrics "} {
 		if !strings.Contains(r.stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
 		}
@@ -145,6 +153,14 @@ func TestRunAgainstAStack(t *testing.T) {
 	series, _ := filepath.Glob(filepath.Join(dir, "*.series.json"))
 	if len(series) != 4 {
 		t.Fatalf("series files = %v; want one per scenario", series)
+	}
+	if fileHas(t, series[0], "lmi environment concurrency") {
+		t.Fatalf("%s holds CloudWatch series before they were complete", series[0])
+	}
+	csv := strings.TrimSuffix(series[0], ".series.json") + ".csv"
+	m := runCLI(t, nil, "metrics", csv)
+	if m.code != exitOK || !strings.Contains(m.stderr, "CloudWatch completes this window at") || !strings.Contains(m.stderr, "throttles counted by CloudWatch: 128: 3") {
+		t.Fatalf("metrics: exit %d\n%s", m.code, m.stderr)
 	}
 	b, _ := os.ReadFile(series[0])
 	for _, want := range []string{`"capacity-provider instances"`, `"lmi environment concurrency (average)"`, `"128 throttles (sum)"`, `12`} {

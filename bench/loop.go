@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/lmibench/lmibench/attack"
+	"github.com/lmibench/lmibench/platform"
 	"github.com/lmibench/lmibench/report"
 )
 
@@ -40,6 +41,8 @@ func Run(ctx, cut context.Context, cfg *Config) (*Outcome, error) {
 	}
 	out := &Outcome{}
 	var errs []error
+	delayed, _ := cfg.Platform.(platform.Delayed)
+	var pending []*Result // scenarios whose delayed series are not fetched yet
 	for i, sc := range cfg.Scenarios {
 		if err := cfg.Platform.Prepare(ctx); err != nil {
 			if ctx.Err() != nil {
@@ -48,6 +51,9 @@ func Run(ctx, cut context.Context, cfg *Config) (*Outcome, error) {
 			}
 			errs = append(errs, err)
 			break
+		}
+		if delayed != nil { // those complete by now, often after a scale-in wait
+			pending = fetchDelayed(ctx, cfg, delayed, pending, site, false)
 		}
 		if ctx.Err() != nil {
 			out.Interrupted = true
@@ -61,6 +67,7 @@ func Run(ctx, cut context.Context, cfg *Config) (*Outcome, error) {
 			break
 		}
 		out.Results = append(out.Results, res)
+		pending = append(pending, res)
 		for _, e := range res.Run.Stats.Endpoints() {
 			out.Succeeded += e.All.OK
 		}
@@ -68,6 +75,9 @@ func Run(ctx, cut context.Context, cfg *Config) (*Outcome, error) {
 			out.Interrupted = true
 			break
 		}
+	}
+	if delayed != nil {
+		fetchDelayed(ctx, cfg, delayed, pending, site, true)
 	}
 	if len(out.Results) > 0 {
 		if err := site.WriteIndex(); err != nil {

@@ -26,6 +26,8 @@ type fakePlatform struct {
 
 func (f *fakePlatform) Describe() string { return "a fake platform" }
 
+func (f *fakePlatform) Info() platform.Info { return platform.Info{Kind: "fake"} }
+
 func (f *fakePlatform) Prepare(ctx context.Context) error {
 	f.prepared++
 	if f.blockAt > 0 && f.prepared >= f.blockAt {
@@ -123,4 +125,71 @@ func (w *onWrite) Write(p []byte) (int, error) {
 		w.do()
 	}
 	return w.buf.Write(p)
+}
+
+// delayedPlatform's delayed series are complete delay after a scenario.
+type delayedPlatform struct {
+	fakePlatform
+	delay   time.Duration
+	fetched int
+}
+
+func (d *delayedPlatform) ReadyAt(end time.Time) time.Time { return end.Add(d.delay) }
+
+func (d *delayedPlatform) Delayed(_ context.Context, start, end time.Time) ([]platform.Series, error) {
+	d.fetched++
+	return []platform.Series{{Name: "lmi throttles (sum)", Endpoint: "x", Metric: "Throttles", Period: 60,
+		Points: [][2]float64{{0, 3}}, Partial: []bool{true}}}, nil
+}
+
+func TestLoopFetchesDelayedSeriesWhenComplete(t *testing.T) {
+	srv := httptest.NewServer(function.New())
+	defer srv.Close()
+	var log bytes.Buffer
+	cfg := config(t, srv.URL, &log)
+	d := &delayedPlatform{fakePlatform: fakePlatform{url: srv.URL}, delay: 200 * time.Millisecond}
+	cfg.Platform = d
+	cfg.Scenarios = DefaultWorkloads.Scenarios()[:2]
+	for i := range cfg.Scenarios {
+		cfg.Scenarios[i].Work = function.Work{DelayMS: 1}
+	}
+	out, err := Run(context.Background(), context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.fetched != 2 || !strings.Contains(log.String(), "waiting") || !strings.Contains(log.String(), "throttles counted by CloudWatch: x: 3") {
+		t.Fatalf("fetched %d; log:\n%s\nwant both scenarios' series after a countdown, with the throttle line", d.fetched, log.String())
+	}
+	for _, r := range out.Results {
+		side, _ := os.ReadFile(r.SidecarPath)
+		series, _ := os.ReadFile(r.SeriesPath)
+		page, _ := os.ReadFile(r.HTMLPath)
+		if !bytes.Contains(series, []byte(`"lmi throttles (sum)"`)) || !bytes.Contains(series, []byte(`"instances"`)) ||
+			!bytes.Contains(page, []byte("Throttles: CloudWatch beside the run")) || !bytes.Contains(side, []byte(`"kind": "fake"`)) {
+			t.Errorf("%s: the delayed series are not beside the run, or not on its page, or the sidecar lacks the platform", r.CSVPath)
+		}
+	}
+	index, _ := filepath.Glob(filepath.Join(cfg.OutputDir, "index-*.html"))
+	b, _ := os.ReadFile(index[0])
+	if n := bytes.Count(b, []byte(filepath.Base(out.Results[0].HTMLPath)+`"`)); n != 1 {
+		t.Errorf("the index links the rewritten page %d times; want once", n)
+	}
+}
+
+func TestLoopDelayedWaitIsSkippedByAnInterrupt(t *testing.T) {
+	srv := httptest.NewServer(function.New())
+	defer srv.Close()
+	ctx, interrupt := context.WithCancel(context.Background())
+	log := &onWrite{match: "(Ctrl-C skips)", do: interrupt}
+	cfg := config(t, srv.URL, log)
+	d := &delayedPlatform{fakePlatform: fakePlatform{url: srv.URL}, delay: time.Hour}
+	cfg.Platform = d
+	out, err := Run(ctx, context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.fetched != 0 || out.Interrupted || !strings.Contains(log.buf.String(), "CloudWatch series not fetched; after ") ||
+		!strings.Contains(log.buf.String(), "lmibench metrics "+out.Results[0].CSVPath) {
+		t.Fatalf("fetched %d, interrupted %v; log:\n%s\nwant the wait skipped and the command to fetch later", d.fetched, out.Interrupted, log.buf.String())
+	}
 }

@@ -148,8 +148,10 @@ func (cfg *Config) sidecar(sc Scenario, targets []platform.Target, csvName strin
 	for i, t := range targets {
 		redacted[i] = platform.Target{Name: t.Name, URL: platform.Redact(t.URL)}
 	}
+	info := cfg.Platform.Info()
 	return &report.Meta{
-		Version: cfg.Version, CSVVersion: attack.CSVVersion, CSV: csvName,
+		Platform: &info,
+		Version:  cfg.Version, CSVVersion: attack.CSVVersion, CSV: csvName,
 		Scenario: sc.Name, Workload: sc.Work, Stages: cfg.Stages, StageLabels: cfg.StageLabels,
 		LoadModel: cfg.Model, Think: cfg.Think.String(), MaxInflight: cfg.MaxInflight, Timeout: cfg.Timeout.String(),
 		GracefulStop: cfg.GracefulStop.String(), Targets: redacted, Start: start, Flags: cfg.Flags,

@@ -32,53 +32,53 @@ type Config struct {
 	// 450 ns, calibrated on the original benchmark's published 2048 MB
 	// high-cpu p99 (~94 ms for 200,000 loops; 2048 MB is over one vCPU and
 	// the handler is single-threaded).
-	HashLoopCost time.Duration
+	HashLoopCost time.Duration `json:"hash_loop_cost_ns"`
 	// Overhead is the handler's fixed time per request besides its work
 	// (1 ms).
-	Overhead time.Duration
+	Overhead time.Duration `json:"overhead_ns"`
 	// TimeScale compresses the platform's clock: 10 means one real second
 	// is ten seconds of scale-out delays, warm periods and scaling ticks
 	// (1 = real time).
-	TimeScale float64
+	TimeScale float64 `json:"time_scale"`
 
 	// ColdStart is a standard environment's init before its first request:
 	// 150 ms, typical of a Go function on provided.al2023.
-	ColdStart time.Duration
+	ColdStart time.Duration `json:"cold_start_ns"`
 	// IdleTimeout is how long an idle standard environment stays warm
 	// (platform time): 10 minutes, within the 5–15 minutes seen in practice.
-	IdleTimeout time.Duration
+	IdleTimeout time.Duration `json:"idle_timeout_ns"`
 	// AccountConcurrency caps busy standard environments across functions:
 	// 1,000, the default account limit. Above it, 429.
-	AccountConcurrency int
+	AccountConcurrency int `json:"account_concurrency"`
 	// MBPerVCPU is the memory that buys one full vCPU on standard Lambda:
 	// 1,769 MB (AWS documentation).
-	MBPerVCPU float64
+	MBPerVCPU float64 `json:"mb_per_vcpu"`
 
 	// LMIMaxConcurrency is requests per LMI environment at once: 64, the
 	// template's PerExecutionEnvironmentMaxConcurrency.
-	LMIMaxConcurrency int
+	LMIMaxConcurrency int `json:"lmi_max_concurrency"`
 	// LMIInitialEnvs is the environments a published version starts with:
 	// 3, on 3 instances (AWS documentation).
-	LMIInitialEnvs int
+	LMIInitialEnvs int `json:"lmi_initial_envs"`
 	// LMIEnvsPerInstance is environments of 1 vCPU per instance: 4 on a
 	// c8g.xlarge (4 vCPUs, 8 GiB at 2 GiB per vCPU).
-	LMIEnvsPerInstance int
+	LMIEnvsPerInstance int `json:"lmi_envs_per_instance"`
 	// LMIMaxVCPUs caps the capacity provider: 64, the template's
 	// MaxVCpuCount default.
-	LMIMaxVCPUs int
+	LMIMaxVCPUs int `json:"lmi_max_vcpus"`
 	// LMIHeadroom is capacity over demand the scaler keeps: 2, so traffic
 	// can double before new environments are needed (AWS documentation:
 	// headroom for traffic to double within 5 minutes).
-	LMIHeadroom float64
+	LMIHeadroom float64 `json:"lmi_headroom"`
 	// LMIScaleOutDelay is how long a new environment takes to be ready
 	// (platform time): 2 minutes for an instance launch and init, inside the
 	// 5 minutes the headroom covers.
-	LMIScaleOutDelay time.Duration
+	LMIScaleOutDelay time.Duration `json:"lmi_scale_out_delay_ns"`
 	// LMIScaleTick is how often the scaler looks (platform time): 30 s.
-	LMIScaleTick time.Duration
+	LMIScaleTick time.Duration `json:"lmi_scale_tick_ns"`
 	// LMIScaleInAfter is how long demand must stay low before scale-in
 	// starts, one environment per tick (platform time): 5 minutes.
-	LMIScaleInAfter time.Duration
+	LMIScaleInAfter time.Duration `json:"lmi_scale_in_after_ns"`
 }
 
 // Defaults are the models' parameters as documented on Config.

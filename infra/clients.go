@@ -17,6 +17,8 @@ import (
 // and text/template can call any method by name), which cost some 40 MB of
 // binary for the EC2 client alone.
 type Clients struct {
+	// Region is the region they call.
+	Region            string
 	DescribeStacks    DescribeStacks
 	DescribeInstances DescribeInstances
 	GetMetricData     GetMetricData
@@ -58,6 +60,7 @@ func NewClients(ctx context.Context, region string, cwOpts ...func(*cloudwatch.O
 		return nil, errors.New("no AWS region: set --region, AWS_REGION or a profile's region")
 	}
 	return &Clients{
+		Region:            cfg.Region,
 		DescribeStacks:    cloudformation.NewFromConfig(cfg).DescribeStacks,
 		DescribeInstances: ec2.NewFromConfig(cfg).DescribeInstances,
 		GetMetricData:     cloudwatch.NewFromConfig(cfg, cwOpts...).GetMetricData,

@@ -104,7 +104,7 @@ func (m Metrics) queries() []query {
 // FetchMetrics gets the run window's metrics as series on the run's clock
 // (seconds since start). The query covers whole periods from the one
 // holding start to the one holding end; a point whose period reaches
-// outside [start, end] is marked partial.
+// outside [start, end], or is not yet published by now, is marked partial.
 func FetchMetrics(ctx context.Context, cw GetMetricData, m Metrics, start, end time.Time) ([]platform.Series, error) {
 	period := m.period()
 	qs := m.queries()
@@ -154,7 +154,8 @@ func FetchMetrics(ctx context.Context, cw GetMetricData, m Metrics, start, end t
 		sort.Slice(got[i], func(a, b int) bool { return got[i][a].at.Before(got[i][b].at) })
 		for _, pt := range got[i] {
 			s.Points = append(s.Points, [2]float64{pt.at.Sub(start).Seconds(), pt.value})
-			s.Partial = append(s.Partial, pt.at.Before(start) || pt.at.Add(period).After(end))
+			closes := pt.at.Add(period)
+			s.Partial = append(s.Partial, pt.at.Before(start) || closes.After(end) || closes.Add(PublishDelay).After(time.Now()))
 		}
 		out[i] = s
 	}

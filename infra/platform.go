@@ -2,10 +2,13 @@ package infra
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/lmibench/lmibench/platform"
 )
 
@@ -37,14 +40,20 @@ type MetricsOptions struct {
 // StackPlatform is a deployed stack as the platform of a run's scenarios.
 type StackPlatform struct {
 	stack    *Stack
+	region   string
 	targets  []platform.Target
 	observer *Observer
+	clients  *Clients
+	metrics  *Metrics     // nil: no CloudWatch
 	scaleIn  *ScaleInWait // nil: no wait
 	log      io.Writer
 	prepared int
 }
 
-var _ platform.Platform = (*StackPlatform)(nil)
+var (
+	_ platform.Platform = (*StackPlatform)(nil)
+	_ platform.Delayed  = (*StackPlatform)(nil)
+)
 
 // OpenStack reads the stack, checks that its endpoints and the capacity
 // provider can be read, and counts the provider's instances: the baseline
@@ -54,7 +63,7 @@ func OpenStack(ctx context.Context, c *Clients, o StackOptions) (*StackPlatform,
 	if err != nil {
 		return nil, err
 	}
-	p := &StackPlatform{stack: stack, log: o.Log,
+	p := &StackPlatform{stack: stack, region: c.Region, clients: c, log: o.Log,
 		observer: &Observer{Clients: c, CapacityProviderArn: o.CapacityProviderArn, SampleEvery: o.SampleEvery}}
 	if p.targets, err = stack.Targets(); err != nil {
 		return nil, err
@@ -81,7 +90,7 @@ func OpenStack(ctx context.Context, c *Clients, o StackOptions) (*StackPlatform,
 		}
 	}
 	if o.CloudWatch != nil {
-		if p.observer.Metrics, err = stack.metrics(*o.CloudWatch); err != nil {
+		if p.metrics, err = stack.metrics(*o.CloudWatch); err != nil {
 			return nil, err
 		}
 	}
@@ -131,7 +140,38 @@ func (s *Stack) metrics(o MetricsOptions) (*Metrics, error) {
 
 // Describe names the stack.
 func (p *StackPlatform) Describe() string {
-	return fmt.Sprintf("the endpoints of stack %s", p.stack.Name)
+	return fmt.Sprintf("the endpoints of stack %s in %s", p.stack.Name, p.region)
+}
+
+// Info records the stack, its region and the CloudWatch metrics observed,
+// so that `lmibench metrics` can fetch them again.
+func (p *StackPlatform) Info() platform.Info {
+	info := platform.Info{Kind: platform.KindStack, Stack: p.stack.Name, Region: p.region}
+	if p.metrics != nil {
+		b, err := json.Marshal(p.metrics)
+		if err != nil {
+			panic(err) // strings and a duration always marshal
+		}
+		info.CloudWatch = b
+	}
+	return info
+}
+
+// ReadyAt is when CloudWatch has published the last period of a scenario
+// that ended at end; without CloudWatch, at once.
+func (p *StackPlatform) ReadyAt(end time.Time) time.Time {
+	if p.metrics == nil {
+		return end
+	}
+	return p.metrics.ReadyAt(end)
+}
+
+// Delayed fetches the scenario's CloudWatch series, if any.
+func (p *StackPlatform) Delayed(ctx context.Context, start, end time.Time) ([]platform.Series, error) {
+	if p.metrics == nil {
+		return nil, nil
+	}
+	return FetchMetrics(ctx, p.clients.GetMetricData, *p.metrics, start, end)
 }
 
 // Prepare waits, before every scenario but the first, for the capacity
@@ -161,3 +201,23 @@ func (p *StackPlatform) Observe(start time.Time) func(time.Time) ([]platform.Ser
 
 // Close has nothing to release.
 func (p *StackPlatform) Close() error { return nil }
+
+// FetchSaved fetches again the CloudWatch series of a saved run of a
+// stack, from its sidecar's Info, for the window [start, end]. ready is
+// when CloudWatch has published the whole window: a point of a period not
+// yet published by now is marked partial.
+func FetchSaved(ctx context.Context, info platform.Info, start, end time.Time, cwOpts ...func(*cloudwatch.Options)) (series []platform.Series, ready time.Time, err error) {
+	if info.Kind != platform.KindStack || len(info.CloudWatch) == 0 {
+		return nil, time.Time{}, errors.New("not a run of a stack with --cloudwatch-concurrency: no CloudWatch metrics to fetch")
+	}
+	var m Metrics
+	if err := json.Unmarshal(info.CloudWatch, &m); err != nil {
+		return nil, time.Time{}, fmt.Errorf("the sidecar's CloudWatch metrics: %w", err)
+	}
+	c, err := NewClients(ctx, info.Region, cwOpts...)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	series, err = FetchMetrics(ctx, c.GetMetricData, m, start, end)
+	return series, m.ReadyAt(end), err
+}

@@ -2,6 +2,7 @@ package local
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -32,6 +33,18 @@ func Kind(emulate bool, cfg emulator.Config) string {
 		return "the real function handler (CPU burned on this machine)"
 	}
 	return fmt.Sprintf("the Lambda emulator (128 MB and 2048 MB standard, 2048 MB LMI; --emu-time-scale %g)", cfg.TimeScale)
+}
+
+// Info records which local target this is, and every emulator parameter.
+func (p *Platform) Info() platform.Info {
+	if !p.emulate {
+		return platform.Info{Kind: platform.KindFunction}
+	}
+	cfg, err := json.Marshal(p.cfg)
+	if err != nil {
+		panic(err) // numbers and durations always marshal
+	}
+	return platform.Info{Kind: platform.KindEmulator, Emulator: cfg}
 }
 
 // Describe says which local target this is, and where.

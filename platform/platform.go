@@ -2,6 +2,7 @@ package platform
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 )
 
@@ -18,6 +19,8 @@ import (
 type Platform interface {
 	// Describe says in one line what the scenarios run against.
 	Describe() string
+	// Info is the same for the run's sidecar.
+	Info() Info
 	// Prepare readies the next scenario. It returns ctx's error when the
 	// user interrupts it (a long scale-in wait, say).
 	Prepare(ctx context.Context) error
@@ -31,6 +34,40 @@ type Platform interface {
 	Close() error
 }
 
+// Kinds of platform, as Info names them.
+const (
+	KindTargets  = "targets"  // endpoints given by the user
+	KindEmulator = "emulator" // the local Lambda emulator
+	KindFunction = "function" // the real handler on loopback
+	KindStack    = "stack"    // a deployed stack of infra/template.yaml
+)
+
+// Info says what a run went against, for its sidecar: enough to tell an
+// emulated run from a deployed one, and to fetch a deployed run's delayed
+// series again later.
+type Info struct {
+	Kind   string `json:"kind"`
+	Stack  string `json:"stack,omitempty"`
+	Region string `json:"region,omitempty"`
+	// CloudWatch names the metrics observed of a stack (infra.Metrics).
+	CloudWatch json.RawMessage `json:"cloudwatch,omitempty"`
+	// Emulator holds every parameter of the emulator's models, defaults
+	// included (emulator.Config).
+	Emulator json.RawMessage `json:"emulator,omitempty"`
+}
+
+// Delayed is a platform some of whose series are complete only a while
+// after a scenario has ended: CloudWatch publishes each period minutes
+// after it closes.
+type Delayed interface {
+	// ReadyAt is when the delayed series of a scenario that ended at end
+	// are complete.
+	ReadyAt(end time.Time) time.Time
+	// Delayed fetches the delayed series of the scenario observed from
+	// start to end.
+	Delayed(ctx context.Context, start, end time.Time) ([]Series, error)
+}
+
 // Fixed is a platform of endpoints given by the user: nothing to prepare,
 // nothing to observe.
 type Fixed []Target
@@ -39,6 +76,9 @@ var _ Platform = Fixed(nil)
 
 // Describe names the endpoints.
 func (f Fixed) Describe() string { return "the endpoints given with --target" }
+
+// Info says the endpoints were the user's.
+func (Fixed) Info() Info { return Info{Kind: KindTargets} }
 
 // Prepare does nothing: the endpoints are already there.
 func (Fixed) Prepare(context.Context) error { return nil }

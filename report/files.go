@@ -32,6 +32,19 @@ func WriteFile(path string, write func(io.Writer) error) error {
 	return nil
 }
 
+// ReadJSON reads the JSON file at path into v. A missing file's error
+// matches fs.ErrNotExist; a malformed one names the path.
+func ReadJSON(path string, v any) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
+}
+
 // WriteJSON replaces path with v as indented JSON.
 func WriteJSON(path string, v any) error {
 	return WriteFile(path, func(w io.Writer) error {

@@ -1,9 +1,7 @@
 package report
 
 import (
-	"encoding/json"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/lmibench/lmibench/attack"
@@ -29,25 +27,25 @@ type Meta struct {
 	Timeout      string            `json:"timeout"`
 	GracefulStop string            `json:"graceful_stop"`
 	Targets      []platform.Target `json:"targets"` // URLs redacted
-	Start        time.Time         `json:"start"`
-	End          *time.Time        `json:"end,omitempty"`
-	Interrupted  bool              `json:"interrupted"`
-	Requests     int64             `json:"requests"`
-	Dropped      uint64            `json:"dropped"`
-	Flags        map[string]string `json:"flags,omitempty"`
-	GoVersion    string            `json:"go_version"`
-	Host         string            `json:"host"`
+	// Platform says what the run went against: an emulator with its
+	// parameters, a deployed stack with its CloudWatch metrics, …
+	Platform *platform.Info `json:"platform,omitempty"`
+	Start    time.Time      `json:"start"`
+	// End is when the load ended: the scenario's window ends there.
+	End         *time.Time        `json:"end,omitempty"`
+	Interrupted bool              `json:"interrupted"`
+	Requests    int64             `json:"requests"`
+	Dropped     uint64            `json:"dropped"`
+	Flags       map[string]string `json:"flags,omitempty"`
+	GoVersion   string            `json:"go_version"`
+	Host        string            `json:"host"`
 }
 
 // ReadMeta reads a sidecar written by a run.
 func ReadMeta(path string) (*Meta, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
 	var s Meta
-	if err := json.Unmarshal(b, &s); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+	if err := ReadJSON(path, &s); err != nil {
+		return nil, err
 	}
 	if s.CSVVersion > attack.CSVVersion {
 		return nil, fmt.Errorf("%s: csv_version %d is newer than this lmibench reads (%d)", path, s.CSVVersion, attack.CSVVersion)

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -148,12 +147,11 @@ func (r *Run) readBeside(csvPath string) error {
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return &FileError{metaPath, err}
 	}
-	if b, err := os.ReadFile(seriesPath); err == nil {
-		var sf platform.SeriesFile
-		if err := json.Unmarshal(b, &sf); err != nil {
-			return &FileError{seriesPath, err}
-		}
+	var sf platform.SeriesFile
+	if err := ReadJSON(seriesPath, &sf); err == nil {
 		r.Extra = sf.Series
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return &FileError{seriesPath, errors.Unwrap(err)}
 	}
 	return nil
 }

@@ -15,7 +15,8 @@ type Site struct {
 	entries []IndexEntry
 }
 
-// WritePage writes r's page to path, linking back to the index.
+// WritePage writes r's page to path, linking back to the index. Writing
+// the same path again (with series that came later, say) replaces it.
 func (s *Site) WritePage(path string, r *Run) error {
 	back := ""
 	if s.Index != "" {
@@ -24,9 +25,17 @@ func (s *Site) WritePage(path string, r *Run) error {
 	if err := WriteFile(path, func(w io.Writer) error { return r.WritePage(w, back) }); err != nil {
 		return err
 	}
-	if s.Index != "" {
-		s.entries = append(s.entries, IndexEntry{Run: r, Page: relPath(filepath.Dir(s.Index), path)})
+	if s.Index == "" {
+		return nil
 	}
+	entry := IndexEntry{Run: r, Page: relPath(filepath.Dir(s.Index), path)}
+	for i := range s.entries {
+		if s.entries[i].Page == entry.Page { // written again: its place stays
+			s.entries[i] = entry
+			return nil
+		}
+	}
+	s.entries = append(s.entries, entry)
 	return nil
 }
 

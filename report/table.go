@@ -35,7 +35,7 @@ func (r *Run) WriteTable(w io.Writer) error {
 			}
 		}
 	}
-	_, err := io.WriteString(w, throttleLine(r.throttleRows()))
+	_, err := io.WriteString(w, r.ThrottleSummary())
 	return err
 }
 

@@ -47,6 +47,10 @@ func (r *Run) throttleRows() []throttleRow {
 	return out
 }
 
+// ThrottleSummary is the summary's lines on the platform's throttles
+// beside the measured 5xx, or "" when the run has no such series.
+func (r *Run) ThrottleSummary() string { return throttleLine(r.throttleRows()) }
+
 // throttleLine is the summary's line for the rows, or "".
 func throttleLine(rows []throttleRow) string {
 	if len(rows) == 0 {

@@ -1,0 +1,66 @@
+package bench
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"time"
+
+	"github.com/lmibench/lmibench/platform"
+	"github.com/lmibench/lmibench/report"
+)
+
+// FetchFunc fetches a saved run's delayed series from its sidecar's
+// platform Info, for the window [start, end]; ready is when they are
+// complete.
+type FetchFunc func(ctx context.Context, info platform.Info, start, end time.Time) (series []platform.Series, ready time.Time, err error)
+
+// RefreshDelayed fetches or refreshes the delayed series (CloudWatch's)
+// of the run saved as csvPath, replaces the ones saved beside it (the
+// sampled series stay) and rebuilds its page.
+func RefreshDelayed(ctx context.Context, csvPath string, fetch FetchFunc, log io.Writer) error {
+	metaPath, seriesPath := report.Paths(csvPath)
+	meta, err := report.ReadMeta(metaPath)
+	if err != nil {
+		return fmt.Errorf("%s: the run's sidecar: %w", csvPath, err)
+	}
+	if meta.Platform == nil || meta.End == nil {
+		return fmt.Errorf("%s: the sidecar says neither what the run went against nor when it ended", metaPath)
+	}
+	series, ready, err := fetch(ctx, *meta.Platform, meta.Start, *meta.End)
+	if err != nil {
+		return fmt.Errorf("%s: %w", csvPath, err)
+	}
+	if time.Now().Before(ready) {
+		fmt.Fprintf(log, "lmibench: %s: CloudWatch completes this window at %s; until then its last periods are marked partial\n",
+			csvPath, ready.UTC().Format("15:04:05 UTC"))
+	}
+	var sf platform.SeriesFile
+	if err := report.ReadJSON(seriesPath, &sf); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	kept := sf.Series[:0]
+	for _, s := range sf.Series {
+		if s.Period == 0 { // sampled during the run, not fetched
+			kept = append(kept, s)
+		}
+	}
+	sf.Source = "lmibench run, delayed series fetched " + time.Now().UTC().Format(time.RFC3339)
+	sf.Series = append(kept, series...)
+	if err := report.WriteJSON(seriesPath, &sf); err != nil {
+		return err
+	}
+	runs, err := report.ReadRuns(csvPath)
+	if err != nil {
+		return err
+	}
+	site := &report.Site{}
+	page := csvPath[:len(csvPath)-len(".csv")] + ".html"
+	if err := site.WritePage(page, runs[0]); err != nil {
+		return err
+	}
+	fmt.Fprintf(log, "lmibench: %s: %d series in %s, page %s\n%s", csvPath, len(series), seriesPath, page, runs[0].ThrottleSummary())
+	return nil
+}
