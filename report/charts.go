@@ -389,6 +389,7 @@ func (r *Run) statusCodes(a *axes) chartSpec {
 // extraSeries is chart 10: platform series saved beside the run.
 func (r *Run) extraSeries(a *axes) chartSpec {
 	l := a.timeChart("")
+	partial := false
 	axisOf := map[string]int{} // unit → y axis; a third unit shares the right axis
 	for i, s := range r.Extra {
 		axis, ok := axisOf[s.Unit]
@@ -407,12 +408,20 @@ func (r *Run) extraSeries(a *axes) chartSpec {
 		data := make([]opts.LineData, len(s.Points))
 		for j, p := range s.Points {
 			data[j] = opts.LineData{Value: []interface{}{round3(p[0]), round3(p[1])}}
+			if j < len(s.Partial) && s.Partial[j] {
+				// A period reaching outside the run, or not yet published.
+				data[j].Name, data[j].Symbol, data[j].SymbolSize = "partial period", "triangle", 10
+				partial = true
+			}
 		}
 		l.AddSeries(s.Name, data, a.seriesOpts(i == 0, itemColor(palette[(i+3)%len(palette)]),
 			charts.WithLineChartOpts(opts.LineChart{YAxisIndex: axis, Step: "end"}))...)
 	}
-	return chartSpec{Title: "The platform's side", Time: true, chart: l,
-		Note: "Series saved with the run: execution environments, concurrency and instances as the platform reported them."}
+	note := "Series saved with the run: execution environments, concurrency and instances as the platform reported them."
+	if partial {
+		note += " Triangles mark partial periods: they reach outside the scenario or were not yet published when fetched, so they count only part of what they would."
+	}
+	return chartSpec{Title: "The platform's side", Time: true, chart: l, Note: note}
 }
 
 func round3(v float64) float64 { return math.Round(v*1000) / 1000 }

@@ -35,7 +35,7 @@ func TestThrottlesStandBesideThe5xx(t *testing.T) {
 	if err := r.WritePage(&page, ""); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"Throttles: CloudWatch beside the run", "some reach outside the run", "lmi throttles (CloudWatch)"} {
+	for _, want := range []string{"Throttles: CloudWatch beside the run", "some reach outside the run", "lmi throttles (CloudWatch)", "Triangles mark partial periods"} {
 		if !strings.Contains(page.String(), want) {
 			t.Errorf("page lacks %q", want)
 		}
