@@ -87,6 +87,7 @@ func (l *Latency) Max() time.Duration {
 type Counts struct {
 	Requests int64 // every row
 	OK       int64 // 2xx and 3xx
+	S3xx     int64 // 3xx, counted in OK too
 	S4xx     int64 // 4xx, 429 included
 	S429     int64
 	S5xx     int64
@@ -112,6 +113,9 @@ func (c *Counts) add(r *attack.Record) {
 		}
 	default:
 		c.OK++
+		if r.Status >= 300 {
+			c.S3xx++
+		}
 	}
 	if r.HasFn && r.Fn.ColdStart {
 		c.Cold++
@@ -244,8 +248,8 @@ func (e *Endpoint) ErrorKinds() []KindCount {
 
 // KindCount is an error kind and how often it happened.
 type KindCount struct {
-	Kind  string
-	Count int64
+	Kind  string `json:"kind"`
+	Count int64  `json:"count"`
 }
 
 // PerSecond is n over d, 0 for an empty span.

@@ -55,6 +55,7 @@ func (b *Bucket) merge(o *Bucket) {
 func (c *Counts) merge(o *Counts) {
 	c.Requests += o.Requests
 	c.OK += o.OK
+	c.S3xx += o.S3xx
 	c.S4xx += o.S4xx
 	c.S429 += o.S429
 	c.S5xx += o.S5xx
