@@ -22,6 +22,7 @@ const (
 	catCW        = "5 · CloudWatch (with --stack)"
 	catEmulator  = "6 · Local emulator (without --target or --stack)"
 	catWorkloads = "7 · Workloads"
+	catResults   = "8 · Results for scripts and CI"
 )
 
 // env is the environment variable that also sets a flag: LMIBENCH_<FLAG>.
@@ -91,6 +92,11 @@ func runFlags() []cli.Flag {
 			Usage: "also stream every row as CSV to this file; - is stdout (one header, all scenarios)"},
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, EnvVars: env("quiet"), Category: catOutput,
 			Usage: "no progress lines; the summary and warnings still go to stderr"},
+
+		&cli.StringSliceFlag{Name: "threshold", EnvVars: env("threshold"), Category: catResults,
+			Usage: "a condition on each scenario's results, repeatable: p99<500ms, lmi:p99<300ms, lmi@2:errors<1%, 5xx<0.5%, rps>100; any failure exits 99"},
+		&cli.StringFlag{Name: "summary", EnvVars: env("summary"), Category: catResults,
+			Usage: "also write every scenario's summary as one JSON array to this file; - is stdout (not with --csv -)"},
 
 		&cli.IntFlag{Name: "io-fast-delay-ms", Value: w.FastDelayMS, EnvVars: env("io-fast-delay-ms"), Category: catWorkloads, Usage: "delay_ms of fast-io (max 15000)"},
 		&cli.IntFlag{Name: "io-slow-delay-ms", Value: w.SlowDelayMS, EnvVars: env("io-slow-delay-ms"), Category: catWorkloads, Usage: "delay_ms of slow-io (max 15000)"},

@@ -107,7 +107,7 @@ func newApp(e appEnv) *cli.App {
 		ExitErrHandler:            func(*cli.Context, error) {}, // run() owns exit codes
 		Commands: []*cli.Command{
 			runCommand(e),
-			reportCommand(e.stderr),
+			reportCommand(e.stdout, e.stderr),
 			metricsCommand(e),
 			serveCommand(e.stderr, e.interrupts),
 			completionCommand(e.stdout),

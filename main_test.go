@@ -170,7 +170,7 @@ func TestRunStreamsCSVToStdout(t *testing.T) {
 		t.Fatalf("scenarios on stdout = %v; want all four under one header", scenarios)
 	}
 	csvs, _ := filepath.Glob(filepath.Join(dir, "*.csv"))
-	jsons, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+	jsons, _ := filepath.Glob(filepath.Join(dir, "*Z.json")) // the sidecars, not the .summary.json
 	if len(csvs) != 4 || len(jsons) != 4 {
 		t.Fatalf("output dir has %v and %v; want one CSV and one sidecar per scenario", csvs, jsons)
 	}

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"math"
 	"path/filepath"
 	"strings"
 
@@ -11,7 +14,7 @@ import (
 	"github.com/lmibench/lmibench/report"
 )
 
-func reportCommand(stderr io.Writer) *cli.Command {
+func reportCommand(stdout, stderr io.Writer) *cli.Command {
 	return &cli.Command{
 		Name:      "report",
 		Usage:     "rebuild HTML reports from the CSVs of earlier runs",
@@ -27,14 +30,25 @@ func reportCommand(stderr io.Writer) *cli.Command {
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, EnvVars: env("output"),
 				Usage: "the page to write (default: beside the CSV, or index.html beside the first one)"},
+			&cli.StringSliceFlag{Name: "threshold", EnvVars: env("threshold"),
+				Usage: "a condition on each run's results, as run takes it (p99<500ms, lmi@2:errors<1%); any failure exits 99"},
+			&cli.StringFlag{Name: "summary", EnvVars: env("summary"),
+				Usage: "also write every run's summary as one JSON array to this file; - is stdout"},
 		},
 		Action: func(c *cli.Context) error {
-			files, output, err := splitOutput(c.Args().Slice(), c.String("output"))
+			a, err := splitReportArgs(c.Args().Slice(), reportArgs{output: c.String("output"), summary: c.String("summary"), thresholds: c.StringSlice("threshold")})
 			if err != nil {
 				return err
 			}
+			files, output := a.files, a.output
 			if len(files) == 0 {
 				return badInput("report: name at least one CSV file")
+			}
+			// The endpoints are known once the files are read: a threshold
+			// on one that is not there fails then, as "no such endpoint".
+			thresholds, err := parseThresholds(a.thresholds, nil, math.MaxInt)
+			if err != nil {
+				return err
 			}
 			// Read every file before writing anything: a bad one is refused
 			// with its name and line, and nothing is half done.
@@ -54,34 +68,93 @@ func reportCommand(stderr io.Writer) *cli.Command {
 				}
 				runs = append(runs, rs...)
 			}
-			return writeReports(runs, output, stderr)
+			if err := writeReports(runs, output, stderr); err != nil {
+				return err
+			}
+			return judge(runs, thresholds, a.summary, stdout, stderr)
 		},
 	}
 }
 
-// splitOutput takes -o/--output from among the files: urfave/cli v2 stops
-// reading flags at the first argument, and `report a.csv b.csv -o x.html`
-// is how people write it.
-func splitOutput(args []string, output string) (files []string, out string, err error) {
-	out = output
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		switch {
-		case a == "-o" || a == "--output" || a == "-output":
-			if i+1 == len(args) {
-				return nil, "", badInput("report: %s needs a file name", a)
-			}
-			out = args[i+1]
-			i++
-		case strings.HasPrefix(a, "-o=") || strings.HasPrefix(a, "--output="):
-			out = a[strings.Index(a, "=")+1:]
-		case strings.HasPrefix(a, "-") && a != "-":
-			return nil, "", badInput("report: unknown flag %s", a)
-		default:
-			files = append(files, a)
+// judge writes the runs' summaries where --summary says and evaluates the
+// thresholds on each run.
+func judge(runs []*report.Run, thresholds []report.Threshold, summaryTo string, stdout, stderr io.Writer) error {
+	var all []*report.Summary
+	var verdicts []report.Verdict
+	for _, r := range runs {
+		s := r.Summary()
+		all = append(all, s)
+		verdicts = append(verdicts, report.Evaluate(thresholds, s)...)
+	}
+	switch summaryTo {
+	case "":
+	case "-":
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(all); err != nil {
+			return &exitError{code: exitFailure, err: fmt.Errorf("--summary -: %w", err)}
+		}
+	default:
+		if err := report.WriteJSON(summaryTo, all); err != nil {
+			return &exitError{code: exitFailure, err: err}
 		}
 	}
-	return files, out, nil
+	if err := report.WriteVerdicts(stderr, verdicts); err != nil {
+		return &exitError{code: exitFailure, err: err}
+	}
+	if n := report.Failed(verdicts); n > 0 {
+		return &exitError{code: report.ExitThresholds, err: fmt.Errorf("%d threshold checks failed (see the table above)", n)}
+	}
+	return nil
+}
+
+// reportArgs are report's files and the flags that may stand among them.
+type reportArgs struct {
+	files           []string
+	output, summary string
+	thresholds      []string
+}
+
+// splitReportArgs takes report's flags from among the files: urfave/cli v2
+// stops reading flags at the first argument, and
+// `report a.csv b.csv -o x.html --threshold p99<1s` is how people write it.
+func splitReportArgs(args []string, a reportArgs) (reportArgs, error) {
+	set := func(name, v string) {
+		switch name {
+		case "o", "output":
+			a.output = v
+		case "summary":
+			a.summary = v
+		case "threshold":
+			a.thresholds = append(a.thresholds, v)
+		}
+	}
+	for i := 0; i < len(args); i++ {
+		arg := args[i]
+		if !strings.HasPrefix(arg, "-") || arg == "-" {
+			a.files = append(a.files, arg)
+			continue
+		}
+		name, value, inline := strings.Cut(strings.TrimLeft(arg, "-"), "=")
+		switch name {
+		case "o", "output", "summary", "threshold":
+		default:
+			return a, badInput("report: unknown flag %s", arg)
+		}
+		if !inline {
+			if i+1 == len(args) {
+				what := "a file name"
+				if name == "threshold" {
+					what = "a condition"
+				}
+				return a, badInput("report: %s needs %s", arg, what)
+			}
+			i++
+			value = args[i]
+		}
+		set(name, value)
+	}
+	return a, nil
 }
 
 // writeReports writes a page per run, and for several runs the index that
@@ -111,10 +184,11 @@ func writeReports(runs []*report.Run, output string, stderr io.Writer) error {
 		if len(runs) == 1 && output != "" {
 			page = output
 		}
-		if err := site.WritePage(page, r); err != nil {
+		summary := strings.TrimSuffix(page, ".html") + ".summary.json"
+		if err := errors.Join(site.WritePage(page, r), report.WriteJSON(summary, r.Summary())); err != nil {
 			return &exitError{code: exitFailure, err: err}
 		}
-		fmt.Fprintf(stderr, "lmibench: report: %s\n", page)
+		fmt.Fprintf(stderr, "lmibench: report: %s, summary: %s\n", page, summary)
 	}
 	if site.Index == "" {
 		return nil

@@ -16,6 +16,7 @@ import (
 	"github.com/lmibench/lmibench/infra"
 	"github.com/lmibench/lmibench/local"
 	"github.com/lmibench/lmibench/platform"
+	"github.com/lmibench/lmibench/report"
 	"github.com/lmibench/lmibench/stages"
 )
 
@@ -62,6 +63,8 @@ func runCommand(e appEnv) *cli.Command {
 				return &exitError{code: exitFailure, err: err}
 			case out.Interrupted:
 				return &exitError{code: exitInterrupted, err: fmt.Errorf("interrupted; every row received was written")}
+			case out.Failed() > 0:
+				return &exitError{code: report.ExitThresholds, err: fmt.Errorf("%d threshold checks failed (see the table above)", out.Failed())}
 			case out.Succeeded == 0:
 				return &exitError{code: exitNoSuccess, err: fmt.Errorf("no request succeeded (see the errors above)")}
 			}
@@ -133,7 +136,7 @@ func planRun(c *cli.Context, e appEnv) (*bench.Config, error) {
 		Scenarios: scenarios, Profile: prof, Stages: ss, StageLabels: bench.StageLabels(ss, model), Model: model,
 		Think: durationOf(c, "think"), MaxInflight: c.Int("max-inflight"),
 		Timeout: durationOf(c, "timeout"), GracefulStop: durationOf(c, "graceful-stop"),
-		OutputDir: c.String("output-dir"), CSV: c.String("csv"), Stdout: e.stdout, Log: e.stderr,
+		OutputDir: c.String("output-dir"), CSV: c.String("csv"), Summary: c.String("summary"), Stdout: e.stdout, Log: e.stderr,
 		Live: isTerminal(e.stderr), Width: terminalWidth(e.stderr), LogEvery: 10 * time.Second, Quiet: c.Bool("quiet"),
 		Version: appVersion(), Flags: setFlags(c, targets),
 	}
@@ -145,11 +148,38 @@ func planRun(c *cli.Context, e appEnv) (*bench.Config, error) {
 			return nil, badInput("--csv: %v", err)
 		}
 	}
+	if cfg.Summary == "-" && cfg.CSV == "-" {
+		return nil, badInput("--summary - and --csv -: only one of them can have stdout")
+	}
+	names := platform.Names(targets)
+	if targets == nil {
+		names = platform.Names(platform.FunctionTargets(""))
+	}
+	if cfg.Thresholds, err = parseThresholds(c.StringSlice("threshold"), names, prof.Len()); err != nil {
+		return nil, err
+	}
 	if cfg.Platform, err = choosePlatform(c, e, targets, len(scenarios)); err != nil {
 		return nil, err
 	}
 	warnIfLong(e.stderr, cfg)
 	return cfg, nil
+}
+
+// parseThresholds reads the --threshold flags and checks them against the
+// endpoints (unless nil) and the number of stages the run will have.
+func parseThresholds(raw []string, endpoints []string, stages int) ([]report.Threshold, error) {
+	var out []report.Threshold
+	for _, s := range raw {
+		t, err := report.ParseThreshold(s)
+		if err == nil && endpoints != nil {
+			err = t.Check(endpoints, stages)
+		}
+		if err != nil {
+			return nil, badInput("%v", err)
+		}
+		out = append(out, t)
+	}
+	return out, nil
 }
 
 // choosePlatform picks what the scenarios run against: the --target

@@ -8,6 +8,7 @@ import (
 
 	"github.com/lmibench/lmibench/attack"
 	"github.com/lmibench/lmibench/platform"
+	"github.com/lmibench/lmibench/report"
 	"github.com/lmibench/lmibench/stages"
 )
 
@@ -47,6 +48,11 @@ type Config struct {
 	LogEvery time.Duration
 	// Quiet prints no progress lines, only what a run must say.
 	Quiet bool
+	// Thresholds are checked at the end of each scenario.
+	Thresholds []report.Threshold
+	// Summary, when set, also gets every scenario's summary as one JSON
+	// array at the end: a file path, or "-" for Stdout.
+	Summary string
 
 	// Version and Flags are recorded in each sidecar (Flags redacted).
 	Version string

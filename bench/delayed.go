@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -51,7 +52,7 @@ func fetchDelayed(ctx context.Context, cfg *Config, d platform.Delayed, pending 
 			fmt.Fprintf(cfg.Log, "lmibench: warning: %v\n", err)
 			continue
 		}
-		if err := site.WritePage(res.HTMLPath, res.Run); err != nil {
+		if err := errors.Join(site.WritePage(res.HTMLPath, res.Run), report.WriteJSON(res.SummaryPath, res.Run.Summary())); err != nil {
 			fmt.Fprintf(cfg.Log, "lmibench: warning: %v\n", err)
 		}
 		fmt.Fprintf(cfg.Log, "lmibench: %s: CloudWatch series added to %s and %s\n%s", m.Scenario, res.SeriesPath, res.HTMLPath, res.Run.ThrottleSummary())

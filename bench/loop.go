@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -86,8 +87,38 @@ func Run(ctx, cut context.Context, cfg *Config) (*Outcome, error) {
 			fmt.Fprintf(cfg.Log, "lmibench: all scenarios: %s\n", site.Index)
 		}
 	}
-	errs = append(errs, closeStream(), cfg.Platform.Close())
+	errs = append(errs, closeStream(), cfg.Platform.Close(), writeSummaries(cfg, out.Results))
 	return out, errors.Join(errs...)
+}
+
+// Failed counts the thresholds that failed over every scenario.
+func (o *Outcome) Failed() int {
+	n := 0
+	for _, r := range o.Results {
+		n += report.Failed(r.Verdicts)
+	}
+	return n
+}
+
+// writeSummaries writes every scenario's summary as one JSON array to
+// cfg.Summary ("-" is stdout), for scripts.
+func writeSummaries(cfg *Config, results []*Result) error {
+	if cfg.Summary == "" {
+		return nil
+	}
+	all := make([]*report.Summary, len(results))
+	for i, r := range results {
+		all[i] = r.Run.Summary()
+	}
+	if cfg.Summary != "-" {
+		return report.WriteJSON(cfg.Summary, all)
+	}
+	enc := json.NewEncoder(cfg.Stdout)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(all); err != nil {
+		return fmt.Errorf("--summary -: %w", err)
+	}
+	return nil
 }
 
 // stamp names a run's files by its start, in UTC.

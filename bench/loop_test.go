@@ -65,8 +65,8 @@ func TestLoopPreparesEachScenarioAndWritesAnIndex(t *testing.T) {
 		t.Fatalf("prepared %d, observed %d, closed %d, outcome %+v; want each scenario prepared and observed, one close", fake.prepared, fake.observed, fake.closed, out)
 	}
 	for _, r := range out.Results {
-		if len(r.Written) != 4 || r.Written[2].Kind != "series" {
-			t.Errorf("%s wrote %v; want csv, sidecar, series and report", r.CSVPath, r.Written)
+		if len(r.Written) != 5 || r.Written[2].Kind != "series" || r.Written[3].Kind != "summary" {
+			t.Errorf("%s wrote %v; want csv, sidecar, series, summary and report", r.CSVPath, r.Written)
 		}
 	}
 	index, _ := filepath.Glob(filepath.Join(cfg.OutputDir, "index-*.html"))

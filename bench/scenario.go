@@ -16,12 +16,14 @@ import (
 
 // Result is what a finished scenario left behind.
 type Result struct {
-	CSVPath, SidecarPath, SeriesPath, HTMLPath string
+	CSVPath, SidecarPath, SeriesPath, SummaryPath, HTMLPath string
 	// Written lists the files that were written in full.
 	Written []File
 	// Run holds the statistics, timeline and sample the report shows.
 	Run         *report.Run
 	Interrupted bool
+	// Verdicts are the thresholds' outcomes for this scenario.
+	Verdicts []report.Verdict
 }
 
 // File is an output file and what it holds: csv, sidecar, series, report.
@@ -50,6 +52,7 @@ func runScenario(ctx, cut context.Context, cfg *Config, i int, sc Scenario, stre
 	}
 	res := &Result{CSVPath: base + ".csv", HTMLPath: base + ".html"}
 	res.SidecarPath, res.SeriesPath = report.Paths(res.CSVPath)
+	res.SummaryPath = report.SummaryPath(res.CSVPath)
 	side := cfg.sidecar(sc, targets, filepath.Base(res.CSVPath), start)
 	if err := report.WriteJSON(res.SidecarPath, side); err != nil {
 		return nil, errors.Join(err, f.Close())
@@ -92,6 +95,11 @@ func runScenario(ctx, cut context.Context, cfg *Config, i int, sc Scenario, stre
 	if d := atk.Dropped(); d > 0 {
 		fmt.Fprintf(cfg.Log, "  %d requests were not sent: --max-inflight %d was reached (rows with error %q)\n", d, cfg.MaxInflight, attack.ErrDropped)
 	}
+	if err := report.WriteJSON(res.SummaryPath, res.Run.Summary()); err != nil {
+		werr = errors.Join(werr, err)
+	} else {
+		res.Written = append(res.Written, File{"summary", res.SummaryPath})
+	}
 	if err := site.WritePage(res.HTMLPath, res.Run); err != nil {
 		werr = errors.Join(werr, err)
 	} else {
@@ -99,6 +107,10 @@ func runScenario(ctx, cut context.Context, cfg *Config, i int, sc Scenario, stre
 	}
 	for _, f := range res.Written {
 		fmt.Fprintf(cfg.Log, "  %s: %s\n", f.Kind, f.Path)
+	}
+	res.Verdicts = report.Evaluate(cfg.Thresholds, res.Run.Summary())
+	if err := report.WriteVerdicts(cfg.Log, res.Verdicts); err != nil {
+		werr = errors.Join(werr, err)
 	}
 	return res, werr
 }

@@ -90,7 +90,7 @@ func TestRunWritesCSVSidecarAndSummary(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if side.Requests != n || len(res.Written) != 3 || side.End == nil || side.Interrupted || side.CSV != filepath.Base(res.CSVPath) ||
+	if side.Requests != n || len(res.Written) != 4 || side.End == nil || side.Interrupted || side.CSV != filepath.Base(res.CSVPath) ||
 		side.Stages[1].Duration != 300*time.Millisecond || side.Workload.DelayMS != 1 || side.Version != "test" {
 		t.Fatalf("sidecar = %+v; want the run's facts", side)
 	}

@@ -71,6 +71,9 @@ func Paths(csvPath string) (meta, series string) {
 	return stem + ".json", stem + ".series.json"
 }
 
+// SummaryPath is where a run's summary goes beside its CSV.
+func SummaryPath(csvPath string) string { return strings.TrimSuffix(csvPath, ".csv") + ".summary.json" }
+
 // FileError is a problem with one input file, naming it.
 type FileError struct {
 	Path string
