@@ -109,6 +109,7 @@ func newApp(e appEnv) *cli.App {
 			runCommand(e),
 			reportCommand(e.stdout, e.stderr),
 			metricsCommand(e),
+			compareCommand(e.stdout, e.stderr),
 			serveCommand(e.stderr, e.interrupts),
 			completionCommand(e.stdout),
 			{

@@ -36,17 +36,20 @@ func reportCommand(stdout, stderr io.Writer) *cli.Command {
 				Usage: "also write every run's summary as one JSON array to this file; - is stdout"},
 		},
 		Action: func(c *cli.Context) error {
-			a, err := splitReportArgs(c.Args().Slice(), reportArgs{output: c.String("output"), summary: c.String("summary"), thresholds: c.StringSlice("threshold")})
+			var outputs, summaries []string
+			thresholds := c.StringSlice("threshold")
+			files, err := splitArgs("report", c.Args().Slice(),
+				map[string]*[]string{"o": &outputs, "output": &outputs, "summary": &summaries, "threshold": &thresholds})
 			if err != nil {
 				return err
 			}
-			files, output := a.files, a.output
+			output, summaryTo := last(outputs, c.String("output")), last(summaries, c.String("summary"))
 			if len(files) == 0 {
 				return badInput("report: name at least one CSV file")
 			}
 			// The endpoints are known once the files are read: a threshold
 			// on one that is not there fails then, as "no such endpoint".
-			thresholds, err := parseThresholds(a.thresholds, nil, math.MaxInt)
+			checks, err := parseThresholds(thresholds, nil, math.MaxInt)
 			if err != nil {
 				return err
 			}
@@ -71,7 +74,7 @@ func reportCommand(stdout, stderr io.Writer) *cli.Command {
 			if err := writeReports(runs, output, stderr); err != nil {
 				return err
 			}
-			return judge(runs, thresholds, a.summary, stdout, stderr)
+			return judge(runs, checks, summaryTo, stdout, stderr)
 		},
 	}
 }
@@ -108,38 +111,22 @@ func judge(runs []*report.Run, thresholds []report.Threshold, summaryTo string, 
 	return nil
 }
 
-// reportArgs are report's files and the flags that may stand among them.
-type reportArgs struct {
-	files           []string
-	output, summary string
-	thresholds      []string
-}
-
-// splitReportArgs takes report's flags from among the files: urfave/cli v2
-// stops reading flags at the first argument, and
-// `report a.csv b.csv -o x.html --threshold p99<1s` is how people write it.
-func splitReportArgs(args []string, a reportArgs) (reportArgs, error) {
-	set := func(name, v string) {
-		switch name {
-		case "o", "output":
-			a.output = v
-		case "summary":
-			a.summary = v
-		case "threshold":
-			a.thresholds = append(a.thresholds, v)
-		}
-	}
+// splitArgs takes flags from among the files: urfave/cli v2 stops
+// reading flags at the first argument, and `report a.csv b.csv -o x.html`
+// is how people write it. Each flag named in values takes a value (as
+// -f V or -f=V), appended to its slice; anything else starting with - is
+// refused.
+func splitArgs(cmd string, args []string, values map[string]*[]string) (files []string, err error) {
 	for i := 0; i < len(args); i++ {
 		arg := args[i]
 		if !strings.HasPrefix(arg, "-") || arg == "-" {
-			a.files = append(a.files, arg)
+			files = append(files, arg)
 			continue
 		}
 		name, value, inline := strings.Cut(strings.TrimLeft(arg, "-"), "=")
-		switch name {
-		case "o", "output", "summary", "threshold":
-		default:
-			return a, badInput("report: unknown flag %s", arg)
+		dst, ok := values[name]
+		if !ok {
+			return nil, badInput("%s: unknown flag %s", cmd, arg)
 		}
 		if !inline {
 			if i+1 == len(args) {
@@ -147,14 +134,22 @@ func splitReportArgs(args []string, a reportArgs) (reportArgs, error) {
 				if name == "threshold" {
 					what = "a condition"
 				}
-				return a, badInput("report: %s needs %s", arg, what)
+				return nil, badInput("%s: %s needs %s", cmd, arg, what)
 			}
 			i++
 			value = args[i]
 		}
-		set(name, value)
+		*dst = append(*dst, value)
 	}
-	return a, nil
+	return files, nil
+}
+
+// last is the last value given, or def.
+func last(vs []string, def string) string {
+	if len(vs) == 0 {
+		return def
+	}
+	return vs[len(vs)-1]
 }
 
 // writeReports writes a page per run, and for several runs the index that
