@@ -95,6 +95,9 @@ func runFlags() []cli.Flag {
 
 		&cli.StringSliceFlag{Name: "threshold", EnvVars: env("threshold"), Category: catResults,
 			Usage: "a condition on each scenario's results, repeatable: p99<500ms, lmi:p99<300ms, lmi@2:errors<1%, 5xx<0.5%, rps>100; any failure exits 99"},
+		&cli.BoolFlag{Name: "abort-on-fail", EnvVars: env("abort-on-fail"), Category: catResults,
+			Usage: "end the run (every row kept, exit 99) once a threshold has failed for good (an upper bound on a count or on max), or has failed at all after --abort-delay"},
+		durationFlag("abort-delay", catResults, "how long into a scenario thresholds that may recover (rates, quantiles, rps) are given before --abort-on-fail acts on them", 10*time.Second),
 		&cli.StringFlag{Name: "summary", EnvVars: env("summary"), Category: catResults,
 			Usage: "also write every scenario's summary as one JSON array to this file; - is stdout (not with --csv -)"},
 

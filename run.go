@@ -63,6 +63,8 @@ func runCommand(e appEnv) *cli.Command {
 				return &exitError{code: exitFailure, err: err}
 			case out.Interrupted:
 				return &exitError{code: exitInterrupted, err: fmt.Errorf("interrupted; every row received was written")}
+			case out.Aborted != "":
+				return &exitError{code: report.ExitThresholds, err: fmt.Errorf("threshold %s failed: the run was ended early (--abort-on-fail); every row received was written", out.Aborted)}
 			case out.Failed() > 0:
 				return &exitError{code: report.ExitThresholds, err: fmt.Errorf("%d threshold checks failed (see the table above)", out.Failed())}
 			case out.Succeeded == 0:
@@ -138,6 +140,7 @@ func planRun(c *cli.Context, e appEnv) (*bench.Config, error) {
 		Timeout: durationOf(c, "timeout"), GracefulStop: durationOf(c, "graceful-stop"),
 		OutputDir: c.String("output-dir"), CSV: c.String("csv"), Summary: c.String("summary"), Stdout: e.stdout, Log: e.stderr,
 		Live: isTerminal(e.stderr), Width: terminalWidth(e.stderr), LogEvery: 10 * time.Second, Quiet: c.Bool("quiet"),
+		AbortOnFail: c.Bool("abort-on-fail"), AbortDelay: durationOf(c, "abort-delay"),
 		Version: appVersion(), Flags: setFlags(c, targets),
 	}
 	if err := bench.CheckOutputDir(cfg.OutputDir); err != nil {
@@ -157,6 +160,9 @@ func planRun(c *cli.Context, e appEnv) (*bench.Config, error) {
 	}
 	if cfg.Thresholds, err = parseThresholds(c.StringSlice("threshold"), names, prof.Len()); err != nil {
 		return nil, err
+	}
+	if cfg.AbortOnFail && len(cfg.Thresholds) == 0 {
+		return nil, badInput("--abort-on-fail: give the thresholds to abort on with --threshold")
 	}
 	if cfg.Platform, err = choosePlatform(c, e, targets, len(scenarios)); err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"errors"
+	"net/http"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -102,5 +103,33 @@ func TestSummaryToStdout(t *testing.T) {
 	}
 	if r := runCLI(t, nil, "run", "--target", "x="+srv.URL, "--summary", "-", "--csv", "-"); r.code != exitBadInput || !strings.Contains(r.stderr, "only one of them can have stdout") {
 		t.Fatalf("--summary - --csv -: exit %d %q", r.code, r.stderr)
+	}
+}
+
+// TestAbortOnFail: a run of an hour against a failing server ends once a
+// threshold is lost, with every row kept and exit 99.
+func TestAbortOnFail(t *testing.T) {
+	srv, hits := countingServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { http.Error(w, "no", 500) }))
+	for _, tt := range []struct {
+		name string
+		args []string
+	}{
+		{"lost for good at once", []string{"--threshold", "5xx<3", "--threshold", "p99<3600s"}},
+		{"may recover: after the delay", []string{"--threshold", "errors<1%", "--abort-delay", "0"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			hits.Store(0)
+			dir := t.TempDir()
+			r := runCLI(t, nil, append([]string{"run", "--scenario", "all", "-s", "0.001:2", "-s", "1h:2", "--target", "x=" + srv.URL,
+				"--output-dir", dir, "--abort-on-fail", "-q"}, tt.args...)...)
+			if r.code != report.ExitThresholds || !strings.Contains(r.stderr, "stopping the run (--abort-on-fail)") ||
+				!strings.Contains(r.stderr, "the run was ended early") {
+				t.Fatalf("exit %d\n%s", r.code, r.stderr)
+			}
+			oneCSVWithEveryRow(t, dir, hits) // and no second scenario
+		})
+	}
+	if r := runCLI(t, nil, "run", "--target", "x="+srv.URL, "--abort-on-fail"); r.code != exitBadInput || !strings.Contains(r.stderr, "give the thresholds") {
+		t.Fatalf("--abort-on-fail alone: exit %d %q", r.code, r.stderr)
 	}
 }

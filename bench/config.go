@@ -50,6 +50,11 @@ type Config struct {
 	Quiet bool
 	// Thresholds are checked at the end of each scenario.
 	Thresholds []report.Threshold
+	// AbortOnFail ends the run, as an interrupt would, once a threshold
+	// has failed for good (Threshold.Lost), or has failed at all when the
+	// scenario is AbortDelay old (rates and quantiles may recover before).
+	AbortOnFail bool
+	AbortDelay  time.Duration
 	// Summary, when set, also gets every scenario's summary as one JSON
 	// array at the end: a file path, or "-" for Stdout.
 	Summary string

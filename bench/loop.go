@@ -22,6 +22,8 @@ type Outcome struct {
 	Succeeded int64
 	// Interrupted is set when the user stopped the run early.
 	Interrupted bool
+	// Aborted names the threshold that ended the run early (AbortOnFail).
+	Aborted string
 }
 
 // Run runs cfg's scenarios one after another against cfg.Platform, each
@@ -74,6 +76,10 @@ func Run(ctx, cut context.Context, cfg *Config) (*Outcome, error) {
 		}
 		if res.Interrupted {
 			out.Interrupted = true
+			break
+		}
+		if res.Aborted != "" {
+			out.Aborted = res.Aborted
 			break
 		}
 	}

@@ -22,6 +22,8 @@ type Result struct {
 	// Run holds the statistics, timeline and sample the report shows.
 	Run         *report.Run
 	Interrupted bool
+	// Aborted names the threshold that ended the run (AbortOnFail).
+	Aborted string
 	// Verdicts are the thresholds' outcomes for this scenario.
 	Verdicts []report.Verdict
 }
@@ -69,6 +71,7 @@ func runScenario(ctx, cut context.Context, cfg *Config, i int, sc Scenario, stre
 	s := &sink{cfg: cfg, file: csvw, stream: stream, path: res.CSVPath, run: res.Run}
 	stopObserving := cfg.Platform.Observe(start)
 	res.Interrupted = s.consume(ctx, cut, atk)
+	res.Aborted = s.aborted
 	end := time.Now().UTC()
 	var saved bool
 	res.Run.Extra, saved = saveSeries(cfg, stopObserving, end, res.SeriesPath)

@@ -25,6 +25,8 @@ type sink struct {
 	rows   int64
 	err    error // first error writing the CSV file
 
+	aborted string // the threshold that stopped the run, if one did
+
 	streamDead bool
 	drawn      int // progress lines on screen to redraw over
 	lastLog    time.Time
@@ -51,6 +53,14 @@ func (s *sink) consume(ctx, cut context.Context, atk *attack.Attack) (interrupte
 		case <-tick.C:
 			s.flush()
 			s.progress(atk, false)
+			if s.aborted == "" && s.cfg.AbortOnFail {
+				if s.aborted = s.lostThreshold(time.Since(atk.StartTime())); s.aborted != "" {
+					atk.Stop()
+					fmt.Fprintf(s.cfg.Log, "\nlmibench: threshold %s failed: stopping the run (--abort-on-fail); in-flight requests get up to %s\n",
+						s.aborted, s.cfg.GracefulStop)
+					s.drawn = 0
+				}
+			}
 		case <-stop:
 			stop, interrupted = nil, true
 			atk.Stop()
@@ -63,6 +73,21 @@ func (s *sink) consume(ctx, cut context.Context, atk *attack.Attack) (interrupte
 			s.drawn = 0
 		}
 	}
+}
+
+// lostThreshold is the first threshold the run so far has failed for good
+// (or at all, once the scenario is AbortDelay old), as "text (value)".
+func (s *sink) lostThreshold(elapsed time.Duration) string {
+	stage := s.cfg.Profile.Index(min(elapsed, s.cfg.Profile.Total()))
+	for _, v := range report.Evaluate(s.cfg.Thresholds, s.run.Summary()) {
+		if v.Pass || v.Rule.Stage > stage { // a stage not begun: nothing to judge yet
+			continue
+		}
+		if v.Rule.Lost() || elapsed >= s.cfg.AbortDelay {
+			return fmt.Sprintf("%s (%s: %s)", v.Threshold, v.Endpoint, v.Value)
+		}
+	}
+	return ""
 }
 
 func (s *sink) add(r *attack.Record) {

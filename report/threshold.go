@@ -112,6 +112,13 @@ func ParseThreshold(s string) (Threshold, error) {
 	return t, nil
 }
 
+// Lost says that a failure of t can never turn back into a pass as more
+// requests come: an upper bound on a count or on the maximum latency.
+func (t Threshold) Lost() bool {
+	upper := t.Op == "<" || t.Op == "<="
+	return upper && ((countMetrics[t.Metric] != nil && !t.Percent && t.Metric != "successes") || t.Metric == "max")
+}
+
 // Check refuses a threshold that names an endpoint or stage the run will
 // not have, before anything is sent.
 func (t Threshold) Check(endpoints []string, stages int) error {
@@ -129,6 +136,8 @@ type Verdict struct {
 	Threshold, Scenario, Endpoint, Stage string
 	Value                                string
 	Pass                                 bool
+	// Rule is the threshold judged.
+	Rule Threshold
 }
 
 // Evaluate checks every threshold against the summary: one verdict per
@@ -144,7 +153,7 @@ func Evaluate(ts []Threshold, s *Summary) []Verdict {
 				continue
 			}
 			matched = true
-			v := Verdict{Threshold: t.Text, Scenario: s.Scenario, Endpoint: e.Name, Stage: "run"}
+			v := Verdict{Threshold: t.Text, Scenario: s.Scenario, Endpoint: e.Name, Stage: "run", Rule: t}
 			c := &e.All
 			if t.Stage >= 0 {
 				if t.Stage >= len(e.Stages) {
@@ -158,7 +167,7 @@ func Evaluate(ts []Threshold, s *Summary) []Verdict {
 			out = append(out, v)
 		}
 		if !matched {
-			out = append(out, Verdict{Threshold: t.Text, Scenario: s.Scenario, Endpoint: t.Endpoint, Stage: "-", Value: "no such endpoint"})
+			out = append(out, Verdict{Threshold: t.Text, Scenario: s.Scenario, Endpoint: t.Endpoint, Stage: "-", Value: "no such endpoint", Rule: t})
 		}
 	}
 	return out

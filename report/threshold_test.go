@@ -117,3 +117,21 @@ func FuzzParseThreshold(f *testing.F) {
 		Evaluate([]Threshold{th}, (&Run{}).Summary())
 	})
 }
+
+func TestLost(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want bool
+	}{
+		{"5xx<3", true}, {"errors<=10", true}, {"max<1s", true}, {"lmi@1:transport<1", true},
+		{"5xx<1%", false}, {"p99<500ms", false}, {"rps>100", false}, {"successes<10", false}, {"requests>5", false}, {"max>1ms", false},
+	} {
+		th, err := ParseThreshold(tt.in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := th.Lost(); got != tt.want {
+			t.Errorf("Lost(%s) = %v; want %v", tt.in, got, tt.want)
+		}
+	}
+}
