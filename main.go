@@ -32,11 +32,12 @@ const (
 var version = ""
 
 func main() {
-	// Interrupts stop the load gracefully, a second one at once. A broken
-	// stdout pipe must be an error on write, not a silent death that loses
-	// the run's files.
+	// Interrupts stop the load gracefully, a second one at once; SIGHUP (a
+	// closed terminal, a dropped ssh session) is one too, not a death that
+	// loses the rows. A broken stdout pipe must be an error on write, not a
+	// silent death that loses the run's files.
 	sigs := make(chan os.Signal, 2)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
 	interrupts := make(chan struct{}, 2)
 	go func() {

@@ -1,11 +1,13 @@
 package main
 
 import (
+	"bufio"
 	"errors"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -39,11 +41,18 @@ func startBinary(t *testing.T, bin string, args ...string) *exec.Cmd {
 	return cmd
 }
 
-// TestSIGINTKeepsEveryRow runs the real binary and interrupts it with a
-// signal, as Ctrl-C does, once the server has seen 10 requests: exit 130,
-// and the CSV holds a row for every request the server saw.
-func TestSIGINTKeepsEveryRow(t *testing.T) {
+// TestSignalsKeepEveryRow runs the real binary and interrupts it with a
+// signal once the server has seen 10 requests: Ctrl-C (SIGINT), kill
+// (SIGTERM), a closed terminal (SIGHUP). Exit 130, and the CSV holds a row
+// for every request the server saw.
+func TestSignalsKeepEveryRow(t *testing.T) {
 	bin := buildBinary(t)
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP} {
+		t.Run(sig.String(), func(t *testing.T) { interruptBinary(t, bin, sig) })
+	}
+}
+
+func interruptBinary(t *testing.T, bin string, sig syscall.Signal) {
 	reached := make(chan struct{})
 	srv, hits := countingServer(t, afterRequests(10, func() { close(reached) },
 		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { time.Sleep(30 * time.Millisecond) })))
@@ -51,7 +60,7 @@ func TestSIGINTKeepsEveryRow(t *testing.T) {
 	cmd := startBinary(t, bin, "run", "--scenario", "fast-io", "--target", "x="+srv.URL, "--output-dir", dir,
 		"--stages-json", `[{"duration":"1ms","target":8},{"duration":"1h","target":8}]`)
 	<-reached
-	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+	if err := cmd.Process.Signal(sig); err != nil {
 		t.Fatal(err)
 	}
 	err := cmd.Wait()
@@ -65,4 +74,35 @@ func TestSIGINTKeepsEveryRow(t *testing.T) {
 			t.Errorf("no %s after SIGINT: %v", ext, err)
 		}
 	}
+}
+
+// TestBrokenCSVStream: `--csv - | head -1`. The run goes on, its CSV file
+// holds every row, and it ends saying the stream broke, exit 1.
+func TestBrokenCSVStream(t *testing.T) {
+	bin := buildBinary(t)
+	srv, hits := countingServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	dir := t.TempDir()
+	cmd := exec.Command(bin, "run", "--scenario", "fast-io", "-s", "0.001:4", "-s", "0.5:4", "--think", "0",
+		"--target", "x="+srv.URL, "--output-dir", dir, "--csv", "-", "-q")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	header, err := bufio.NewReader(out).ReadString('\n')
+	out.Close() // as head does after its line
+	if err != nil || !strings.HasPrefix(header, "timestamp,") {
+		t.Fatalf("first line %q, %v", header, err)
+	}
+	err = cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != exitFailure || !strings.Contains(stderr.String(), "--csv -: the stream broke") {
+		t.Fatalf("exit %v; want %d and the broken stream named at the end:\n%s", err, exitFailure, stderr.String())
+	}
+	oneCSVWithEveryRow(t, dir, hits)
 }

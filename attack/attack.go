@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"regexp"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -197,8 +199,25 @@ func (a *Attack) runEndpoint(ep platform.Target, out chan<- Record) {
 		if r.Status == 0 && r.Error != "" && a.cutByKill(&r) {
 			r.Error = ErrStopped
 		}
+		r.Error = redactURLs(r.Error)
 		out <- a.record(ep.Name, r)
 	}
+}
+
+// quotedURL finds the URLs Go's errors quote, e.g.
+// Get "https://h/p?token=…": dial tcp …
+var quotedURL = regexp.MustCompile(`"https?://[^"]*"`)
+
+// redactURLs removes secrets from the URLs an error text quotes (user
+// information, query values other than the workload's), so that no token
+// of a --target URL reaches the CSV's error column.
+func redactURLs(s string) string {
+	if !strings.Contains(s, "://") {
+		return s
+	}
+	return quotedURL.ReplaceAllStringFunc(s, func(q string) string {
+		return `"` + platform.Redact(q[1:len(q)-1]) + `"`
+	})
 }
 
 // cutByKill tells whether a failed request was still running at the hard

@@ -307,3 +307,27 @@ func TestErrorKind(t *testing.T) {
 		t.Errorf("StripAddresses left digits: %q", got)
 	}
 }
+
+// TestNoSecretInErrorRows: a target whose URL holds a token and a password
+// fails to connect; the row's error names the URL without them.
+func TestNoSecretInErrorRows(t *testing.T) {
+	closed, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := closed.Addr().String()
+	closed.Close()
+	prof := profile(t, true, stages.Stage{Duration: time.Nanosecond, Target: 1}, stages.Stage{Duration: 50 * time.Millisecond, Target: 1})
+	a := newAttack(t, Config{Profile: prof, Think: 10 * time.Millisecond, GracefulStop: time.Second,
+		Endpoints: []platform.Target{{Name: "x", URL: "http://user:hunter2@" + addr + "/p?delay_ms=1&token=s3cret"}}})
+	recs := collect(t, a)
+	if len(recs) == 0 {
+		t.Fatal("no rows")
+	}
+	for _, r := range recs {
+		if strings.Contains(r.Error, "s3cret") || strings.Contains(r.Error, "hunter2") || strings.Contains(r.Error, "user") ||
+			!strings.Contains(r.Error, "token=REDACTED") {
+			t.Fatalf("error %q; want the URL without its secrets", r.Error)
+		}
+	}
+	if got := redactURLs(`Get "https://u:p@h/x?a=1": EOF and "http://h/?k=v"`); got != `Get "https://h/x?a=REDACTED": EOF and "http://h/?k=REDACTED"` {
+		t.Fatalf("redactURLs = %q", got)
+	}
+}

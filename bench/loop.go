@@ -5,12 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"time"
 
-	"github.com/lmibench/lmibench/attack"
 	"github.com/lmibench/lmibench/platform"
 	"github.com/lmibench/lmibench/report"
 )
@@ -34,7 +31,7 @@ type Outcome struct {
 // not be written; failed requests are rows, never errors.
 func Run(ctx, cut context.Context, cfg *Config) (*Outcome, error) {
 	fmt.Fprintf(cfg.Log, "lmibench: benchmarking %s\n", cfg.Platform.Describe())
-	stream, closeStream, err := openStream(cfg)
+	stream, err := openStream(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -93,7 +90,7 @@ func Run(ctx, cut context.Context, cfg *Config) (*Outcome, error) {
 			fmt.Fprintf(cfg.Log, "lmibench: all scenarios: %s\n", site.Index)
 		}
 	}
-	errs = append(errs, closeStream(), cfg.Platform.Close(), writeSummaries(cfg, out.Results))
+	errs = append(errs, stream.close(), cfg.Platform.Close(), writeSummaries(cfg, out.Results))
 	return out, errors.Join(errs...)
 }
 
@@ -129,38 +126,3 @@ func writeSummaries(cfg *Config, results []*Result) error {
 
 // stamp names a run's files by its start, in UTC.
 const stamp = "20060102T150405Z"
-
-// openStream opens the --csv stream: one header for every scenario. The
-// close function flushes and closes it and says whether all of it was
-// written.
-func openStream(cfg *Config) (*attack.CSVWriter, func() error, error) {
-	if cfg.CSV == "" {
-		return nil, func() error { return nil }, nil
-	}
-	var w io.Writer = cfg.Stdout
-	closeFile := func() error { return nil }
-	if cfg.CSV != "-" {
-		f, err := os.Create(cfg.CSV)
-		if err != nil {
-			return nil, nil, fmt.Errorf("--csv: %w", err)
-		}
-		w, closeFile = f, f.Close
-	}
-	stream, err := attack.NewCSVWriter(w)
-	if err != nil {
-		return nil, nil, errors.Join(fmt.Errorf("--csv %s: %w", cfg.CSV, err), closeFile())
-	}
-	return stream, func() error {
-		err := stream.Flush()
-		if cfg.CSV == "-" { // a closed stdout was said when it broke
-			err = nil
-		}
-		if cerr := closeFile(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			return fmt.Errorf("--csv %s: %w", cfg.CSV, err)
-		}
-		return nil
-	}, nil
-}

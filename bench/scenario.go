@@ -34,7 +34,7 @@ type File struct{ Kind, Path string }
 // runScenario runs scenario i of cfg, sc, against the prepared platform to its end
 // (or its interruption), then writes its sidecar, series, summary and page.
 // A nil Result means nothing was recorded.
-func runScenario(ctx, cut context.Context, cfg *Config, i int, sc Scenario, stream *attack.CSVWriter, site *report.Site) (*Result, error) {
+func runScenario(ctx, cut context.Context, cfg *Config, i int, sc Scenario, stream *stream, site *report.Site) (*Result, error) {
 	targets := cfg.Platform.Targets()
 	endpoints, err := WithWorkload(targets, sc.Work)
 	if err != nil {

@@ -18,7 +18,7 @@ const flushEvery = time.Second
 type sink struct {
 	cfg    *Config
 	file   *attack.CSVWriter
-	stream *attack.CSVWriter // --csv, shared by every scenario; may be nil
+	stream *stream // --csv, shared by every scenario; may be nil
 	path   string
 	run    *report.Run
 	live   report.Live
@@ -27,9 +27,8 @@ type sink struct {
 
 	aborted string // the threshold that stopped the run, if one did
 
-	streamDead bool
-	drawn      int // progress lines on screen to redraw over
-	lastLog    time.Time
+	drawn   int // progress lines on screen to redraw over
+	lastLog time.Time
 }
 
 // consume reads records until the attack ends and reports whether the
@@ -97,10 +96,8 @@ func (s *sink) add(r *attack.Record) {
 			s.err = fmt.Errorf("write %s: %w", s.path, err)
 		}
 	}
-	if s.stream != nil && !s.streamDead {
-		if err := s.stream.Write(r); err != nil {
-			s.streamGone(err)
-		}
+	if s.stream.write(r, s.cfg.Log) {
+		s.drawn = 0
 	}
 	s.run.Add(r)
 	s.live.Add(r)
@@ -112,19 +109,9 @@ func (s *sink) flush() {
 			s.err = fmt.Errorf("write %s: %w", s.path, err)
 		}
 	}
-	if s.stream != nil && !s.streamDead {
-		if err := s.stream.Flush(); err != nil {
-			s.streamGone(err)
-		}
+	if s.stream.flush(s.cfg.Log) {
+		s.drawn = 0
 	}
-}
-
-// streamGone stops writing to the stream (stdout closed by `| head`, say);
-// the run and its files go on.
-func (s *sink) streamGone(err error) {
-	s.streamDead = true
-	fmt.Fprintf(s.cfg.Log, "lmibench: no longer streaming CSV to %s: %v (the CSV file is complete)\n", s.cfg.CSV, err)
-	s.drawn = 0
 }
 
 // progress draws the progress block: in place every second on a

@@ -1,0 +1,83 @@
+package bench
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/lmibench/lmibench/attack"
+)
+
+// stream is the --csv stream, one header for every scenario. Once a write
+// fails (stdout closed by `| head`, a full disk) it is written no more:
+// the run goes on, its own CSV files complete, and ends saying again that
+// the stream broke, with a non-zero exit. A nil stream writes nothing.
+type stream struct {
+	name      string // the --csv value
+	w         *attack.CSVWriter
+	closeFile func() error
+	err       error // the first failed write
+}
+
+// openStream opens the --csv stream, or returns nil without one.
+func openStream(cfg *Config) (*stream, error) {
+	if cfg.CSV == "" {
+		return nil, nil
+	}
+	s := &stream{name: cfg.CSV, closeFile: func() error { return nil }}
+	var w io.Writer = cfg.Stdout
+	if cfg.CSV != "-" {
+		f, err := os.Create(cfg.CSV)
+		if err != nil {
+			return nil, fmt.Errorf("--csv: %w", err)
+		}
+		w, s.closeFile = f, f.Close
+	}
+	var err error
+	if s.w, err = attack.NewCSVWriter(w); err != nil {
+		return nil, errors.Join(fmt.Errorf("--csv %s: %w", cfg.CSV, err), s.closeFile())
+	}
+	return s, nil
+}
+
+// write writes r and reports whether it said, on log, that the stream broke.
+func (s *stream) write(r *attack.Record, log io.Writer) bool {
+	if s == nil || s.err != nil {
+		return false
+	}
+	return s.broke(s.w.Write(r), log)
+}
+
+// flush flushes and reports whether it said that the stream broke.
+func (s *stream) flush(log io.Writer) bool {
+	if s == nil || s.err != nil {
+		return false
+	}
+	return s.broke(s.w.Flush(), log)
+}
+
+func (s *stream) broke(err error, log io.Writer) bool {
+	if err == nil {
+		return false
+	}
+	s.err = err
+	fmt.Fprintf(log, "lmibench: no longer streaming CSV to %s: %v (the run goes on; its CSV files are complete)\n", s.name, err)
+	return true
+}
+
+// close flushes and closes the stream, and says whether all of it was
+// written.
+func (s *stream) close() error {
+	if s == nil {
+		return nil
+	}
+	if s.err == nil {
+		s.err = s.w.Flush()
+	}
+	err := errors.Join(s.err, s.closeFile())
+	if err != nil {
+		return fmt.Errorf("--csv %s: the stream broke: %w; every row is in the run's CSV files", s.name, err)
+	}
+	return nil
+}
