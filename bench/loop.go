@@ -60,13 +60,13 @@ func Run(ctx, cut context.Context, cfg *Config) (*Outcome, error) {
 			break
 		}
 		res, err := runScenario(ctx, cut, cfg, i, sc, stream, site)
-		if err != nil {
-			errs = append(errs, err)
+		if res != nil {
+			out.Results = append(out.Results, res)
 		}
-		if res == nil {
+		if err != nil { // results that cannot be written: no further load
+			errs = append(errs, err)
 			break
 		}
-		out.Results = append(out.Results, res)
 		pending = append(pending, res)
 		for _, e := range res.Run.Stats.Endpoints() {
 			out.Succeeded += e.All.OK

@@ -2,7 +2,9 @@ package bench
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"time"
 
 	"github.com/lmibench/lmibench/attack"
@@ -17,6 +19,7 @@ const flushEvery = time.Second
 // that it never makes vegeta's workers wait.
 type sink struct {
 	cfg    *Config
+	atk    *attack.Attack
 	file   *attack.CSVWriter
 	stream *stream // --csv, shared by every scenario; may be nil
 	path   string
@@ -35,6 +38,7 @@ type sink struct {
 // user interrupted it: ctx ending stops new requests and gives those in
 // flight the graceful stop; cut ending cuts them short.
 func (s *sink) consume(ctx, cut context.Context, atk *attack.Attack) (interrupted bool) {
+	s.atk = atk
 	recs := atk.Start()
 	tick := time.NewTicker(flushEvery)
 	defer tick.Stop()
@@ -89,12 +93,26 @@ func (s *sink) lostThreshold(elapsed time.Duration) string {
 	return ""
 }
 
+// failed stops the run at once when the CSV file could not be written (a
+// full disk, say): every further request would be lost, and the servers
+// loaded for nothing. The rows written before stay valid.
+func (s *sink) failed(err error) {
+	if err == nil {
+		return
+	}
+	s.err = err
+	if pe := (*fs.PathError)(nil); !errors.As(err, &pe) { // a PathError names the file already
+		s.err = fmt.Errorf("write %s: %w", s.path, err)
+	}
+	s.atk.Kill()
+	fmt.Fprintf(s.cfg.Log, "\nlmibench: %v: stopping the run now\n", s.err)
+	s.drawn = 0
+}
+
 func (s *sink) add(r *attack.Record) {
 	s.rows++
 	if s.err == nil {
-		if err := s.file.Write(r); err != nil {
-			s.err = fmt.Errorf("write %s: %w", s.path, err)
-		}
+		s.failed(s.file.Write(r))
 	}
 	if s.stream.write(r, s.cfg.Log) {
 		s.drawn = 0
@@ -105,9 +123,7 @@ func (s *sink) add(r *attack.Record) {
 
 func (s *sink) flush() {
 	if s.err == nil {
-		if err := s.file.Flush(); err != nil {
-			s.err = fmt.Errorf("write %s: %w", s.path, err)
-		}
+		s.failed(s.file.Flush())
 	}
 	if s.stream.flush(s.cfg.Log) {
 		s.drawn = 0

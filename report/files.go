@@ -19,7 +19,11 @@ func WriteFile(path string, write func(io.Writer) error) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	bw := bufio.NewWriterSize(f, 64<<10)
-	err = errors.Join(write(bw), bw.Flush(), f.Close())
+	err = write(bw)
+	if err == nil { // a failed write's error would come again from Flush
+		err = bw.Flush()
+	}
+	err = errors.Join(err, f.Close())
 	if err == nil {
 		err = os.Rename(tmp, path)
 	}
