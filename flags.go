@@ -83,6 +83,8 @@ func runFlags() []cli.Flag {
 			Usage: "NAME=URL to benchmark instead of the local target; repeatable"},
 		&cli.StringFlag{Name: "stack", EnvVars: env("stack"), Category: catTargets,
 			Usage: "CloudFormation stack deployed from infra/template.yaml: benchmark its three endpoints"},
+		&cli.BoolFlag{Name: "no-preflight", EnvVars: env("no-preflight"), Category: catTargets,
+			Usage: "skip the check, before the load, that every endpoint accepts a connection (DNS, TCP, TLS; no HTTP request is sent)"},
 		&cli.StringFlag{Name: "local", Value: localEmulator, EnvVars: env("local"), Category: catTargets,
 			Usage: "local target without --target/--stack: emulator (Lambda's standard and LMI models) or function (the real handler, CPU burned here)"},
 

@@ -240,7 +240,7 @@ func TestNoSuccessHasItsOwnExitCode(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 	r := runCLI(t, nil, "run", "--scenario", "fast-io", "--stages-json", `[{"duration":"1ms","target":1},{"duration":"200ms","target":1}]`,
-		"--target", "x=http://"+addr, "--output-dir", t.TempDir())
+		"--target", "x=http://"+addr, "--output-dir", t.TempDir(), "--no-preflight")
 	if r.code != exitNoSuccess {
 		t.Fatalf("exit %d; want %d. stderr:\n%s", r.code, exitNoSuccess, r.stderr)
 	}

@@ -37,6 +37,9 @@ const runExamples = `EXAMPLES:
    # stream every row to stdout while the files are written
    lmibench run --scenario high-cpu --stage-targets 8 --duration 10s --csv - -q > rows.csv`
 
+// preflightTimeout bounds the connection check of all endpoints.
+const preflightTimeout = 30 * time.Second
+
 // longRun is how long a run may be before it says, ahead, how to shorten it.
 const longRun = 10 * time.Minute
 
@@ -166,6 +169,14 @@ func planRun(c *cli.Context, e appEnv) (*bench.Config, error) {
 	}
 	if cfg.Platform, err = choosePlatform(c, e, targets, len(scenarios)); err != nil {
 		return nil, err
+	}
+	if _, isLocal := cfg.Platform.(*local.Platform); !isLocal && !c.Bool("no-preflight") {
+		ctx, cancel := context.WithTimeout(context.Background(), preflightTimeout)
+		err := attack.Preflight(ctx, cfg.Platform.Targets())
+		cancel()
+		if err != nil {
+			return nil, badInput("%v (--no-preflight skips this check)", err)
+		}
 	}
 	warnIfLong(e.stderr, cfg)
 	return cfg, nil

@@ -1,0 +1,45 @@
+package attack
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"net"
+	"net/url"
+
+	"github.com/lmibench/lmibench/platform"
+)
+
+// Preflight checks that every target can be reached, as far as a
+// connection goes: DNS, TCP, and the TLS handshake for https. It sends no
+// HTTP request, so no function is invoked and no cold start is spent. The
+// error names the first endpoint that cannot be reached and why, with the
+// URL's secrets removed.
+func Preflight(ctx context.Context, ts []platform.Target) error {
+	var d net.Dialer
+	for _, t := range ts {
+		u, err := url.Parse(t.URL)
+		if err != nil {
+			return fmt.Errorf("endpoint %s: %q is not a URL", t.Name, platform.Redact(t.URL))
+		}
+		port := u.Port()
+		if port == "" {
+			port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
+		}
+		addr := net.JoinHostPort(u.Hostname(), port)
+		conn, err := d.DialContext(ctx, "tcp", addr)
+		if err != nil {
+			return fmt.Errorf("endpoint %s: cannot connect to %s: %s", t.Name, addr, ErrorKind(err.Error()))
+		}
+		if u.Scheme == "https" {
+			tc := tls.Client(conn, &tls.Config{ServerName: u.Hostname(), NextProtos: []string{"h2", "http/1.1"}})
+			err = tc.HandshakeContext(ctx)
+			conn = tc
+		}
+		_ = conn.Close() // the check is done; a close error says nothing of the target
+		if err != nil {
+			return fmt.Errorf("endpoint %s: TLS handshake with %s: %w", t.Name, addr, err)
+		}
+	}
+	return nil
+}
