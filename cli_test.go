@@ -215,3 +215,24 @@ func TestMetricsRefusesWhatItCannotFetch(t *testing.T) {
 		}
 	}
 }
+
+func TestRedirectsFlag(t *testing.T) {
+	srv, _ := countingServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/new" {
+			http.Redirect(w, r, "/new", http.StatusMovedPermanently)
+		}
+	}))
+	run := func(redirects string) result {
+		return runCLI(t, nil, "run", "--scenario", "fast-io", "-s", "0.001:1", "-s", "0.2:1", "--target", "x="+srv.URL+"/old",
+			"--output-dir", t.TempDir(), "-q", "--redirects", redirects)
+	}
+	if r := run("-1"); r.code != exitOK || !strings.Contains(r.stderr, "x: ") || !strings.Contains(r.stderr, "responses were redirects (3xx), recorded as they came") {
+		t.Errorf("--redirects -1: exit %d\n%s", r.code, r.stderr)
+	}
+	if r := run("3"); r.code != exitOK || strings.Contains(r.stderr, "redirects (3xx)") {
+		t.Errorf("--redirects 3: exit %d\n%s", r.code, r.stderr)
+	}
+	if r := run("0"); r.code != exitBadInput || !strings.Contains(r.stderr, "or -1 to record the 3xx") {
+		t.Errorf("--redirects 0: exit %d %q", r.code, r.stderr)
+	}
+}

@@ -76,7 +76,9 @@ func runFlags() []cli.Flag {
 		durationFlag("think", catLoad, "pause of each VU after each response (vus model)", attack.DefaultThink),
 		&cli.IntFlag{Name: "max-inflight", Value: attack.DefaultMaxInflight, EnvVars: env("max-inflight"), Category: catLoad,
 			Usage: "cap of requests in flight per endpoint (rate model); requests over it are recorded as dropped"},
-		durationFlag("timeout", catLoad, "per request", attack.DefaultTimeout),
+		durationFlag("timeout", catLoad, "per request, reading the whole body included", attack.DefaultTimeout),
+		&cli.IntFlag{Name: "redirects", Value: attack.DefaultRedirects, EnvVars: env("redirects"), Category: catLoad,
+			Usage: "redirects a request follows before it fails; -1 records the 3xx itself"},
 		durationFlag("graceful-stop", catLoad, "how long in-flight requests may finish after the last stage or an interrupt", attack.DefaultGracefulStop),
 
 		&cli.StringSliceFlag{Name: "target", EnvVars: env("target"), Category: catTargets,

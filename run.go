@@ -124,6 +124,9 @@ func planRun(c *cli.Context, e appEnv) (*bench.Config, error) {
 	if n := c.Int("max-inflight"); n < 1 {
 		return nil, badInput("--max-inflight: %d must be at least 1", n)
 	}
+	if n := c.Int("redirects"); n == 0 || n < attack.KeepRedirects {
+		return nil, badInput("--redirects: %d: give how many to follow (1 or more), or -1 to record the 3xx", n)
+	}
 	var targets []platform.Target
 	for _, raw := range c.StringSlice("target") {
 		t, err := platform.ParseTarget(raw)
@@ -140,7 +143,7 @@ func planRun(c *cli.Context, e appEnv) (*bench.Config, error) {
 	cfg := &bench.Config{
 		Scenarios: scenarios, Profile: prof, Stages: ss, StageLabels: bench.StageLabels(ss, model), Model: model,
 		Think: durationOf(c, "think"), MaxInflight: c.Int("max-inflight"),
-		Timeout: durationOf(c, "timeout"), GracefulStop: durationOf(c, "graceful-stop"),
+		Timeout: durationOf(c, "timeout"), GracefulStop: durationOf(c, "graceful-stop"), Redirects: c.Int("redirects"),
 		OutputDir: c.String("output-dir"), CSV: c.String("csv"), Summary: c.String("summary"), Stdout: e.stdout, Log: e.stderr,
 		Live: isTerminal(e.stderr), Width: terminalWidth(e.stderr), LogEvery: 10 * time.Second, Quiet: c.Bool("quiet"),
 		AbortOnFail: c.Bool("abort-on-fail"), AbortDelay: durationOf(c, "abort-delay"),

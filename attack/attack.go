@@ -25,6 +25,12 @@ const (
 	DefaultMaxInflight  = 1000
 	DefaultTimeout      = 30 * time.Second
 	DefaultGracefulStop = 30 * time.Second
+	// DefaultRedirects is how many redirects are followed, as vegeta and
+	// k6 do.
+	DefaultRedirects = 10
+	// KeepRedirects, as Config.Redirects, follows none: the 3xx is the
+	// response recorded.
+	KeepRedirects = -1
 	// recordBuffer decouples the per-endpoint readers from the consumer,
 	// which must never make vegeta's workers wait to hand over a result.
 	recordBuffer = 2048
@@ -46,6 +52,9 @@ type Config struct {
 	// GracefulStop is how long in-flight requests may finish after the
 	// profile ends or Stop is called, before they are cut short.
 	GracefulStop time.Duration
+	// Redirects is how many redirects a request follows before it fails;
+	// KeepRedirects records the 3xx itself instead; 0 takes the default.
+	Redirects int
 }
 
 // Attack is a running load test. Start it, read its records until the
@@ -83,6 +92,9 @@ func New(cfg Config) (*Attack, error) {
 	}
 	if cfg.GracefulStop < 0 {
 		cfg.GracefulStop = 0
+	}
+	if cfg.Redirects == 0 {
+		cfg.Redirects = DefaultRedirects
 	}
 	a := &Attack{cfg: cfg, stop: make(chan struct{})}
 	a.killCtx, a.kill = context.WithCancelCause(context.Background())
@@ -179,10 +191,12 @@ func (a *Attack) runEndpoint(ep platform.Target, out chan<- Record) {
 		})
 		workers = uint64(c.MaxInflight)
 	}
+	client, counter := a.httpClient(int(workers))
 	atk := vegeta.NewAttacker(
-		vegeta.Client(a.httpClient(int(workers))),
+		vegeta.Client(client),
 		vegeta.Workers(min(workers, 16)),
 		vegeta.MaxWorkers(max(workers, 1)),
+		vegeta.MaxBody(MaxBodyKept),
 	)
 	go func() {
 		// vegeta's own loop only looks at its stop channel between hits.
@@ -196,6 +210,9 @@ func (a *Attack) runEndpoint(ep platform.Target, out chan<- Record) {
 	for res := range atk.Attack(tr, p, 0, ep.Name) {
 		p.done()
 		r := fromResult(res)
+		if n, ok := counter.take(res.Seq); ok {
+			r.BytesIn = n
+		}
 		if r.Status == 0 && r.Error != "" && a.cutByKill(&r) {
 			r.Error = ErrStopped
 		}
@@ -238,6 +255,20 @@ func (a *Attack) record(endpoint string, r Record) Record {
 	return r
 }
 
+// checkRedirect follows up to n redirects, then fails the request; with
+// KeepRedirects it follows none and the 3xx is the response.
+func checkRedirect(n int) func(*http.Request, []*http.Request) error {
+	return func(_ *http.Request, via []*http.Request) error {
+		if n < 0 {
+			return http.ErrUseLastResponse
+		}
+		if len(via) > n {
+			return fmt.Errorf("stopped after %d redirects", n)
+		}
+		return nil
+	}
+}
+
 // fromResult turns vegeta's result into a Record. vegeta writes the status
 // line into Error for non-2xx/3xx answers; here the status column holds
 // that, and error is kept for requests that got no complete answer.
@@ -258,8 +289,10 @@ func fromResult(res *vegeta.Result) Record {
 }
 
 // httpClient builds one endpoint's client: its own connection pool, the
-// per-request timeout, and connections that close when the attack is killed.
-func (a *Attack) httpClient(idle int) *http.Client {
+// per-request timeout (which covers reading the whole body), redirects
+// followed up to the config's limit, response bodies counted, and
+// connections that close when the attack is killed.
+func (a *Attack) httpClient(idle int) (*http.Client, *bodyCounter) {
 	conns := newConnSet(&net.Dialer{Timeout: a.cfg.Timeout, KeepAlive: 30 * time.Second}, a.killCtx)
 	tr := &http.Transport{
 		Proxy:               http.ProxyFromEnvironment,
@@ -273,9 +306,10 @@ func (a *Attack) httpClient(idle int) *http.Client {
 		TLSHandshakeTimeout: 10 * time.Second,
 		ForceAttemptHTTP2:   true,
 	}
+	counter := &bodyCounter{next: tr}
 	return &http.Client{
 		Timeout:       a.cfg.Timeout,
-		Transport:     tr,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
+		Transport:     counter,
+		CheckRedirect: checkRedirect(a.cfg.Redirects),
+	}, counter
 }

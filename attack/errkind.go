@@ -20,6 +20,7 @@ const (
 var kinds = []struct{ match, kind string }{
 	{ErrDropped, "dropped (max in-flight)"},
 	{ErrStopped, "stopped (graceful stop ended)"},
+	{"stopped after ", "too many redirects"},
 	{"Client.Timeout", "timeout"},
 	{"deadline exceeded", "timeout"},
 	{"i/o timeout", "timeout"},

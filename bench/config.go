@@ -27,6 +27,8 @@ type Config struct {
 	MaxInflight  int
 	Timeout      time.Duration
 	GracefulStop time.Duration
+	// Redirects followed per request (attack.Config.Redirects).
+	Redirects int
 
 	// Platform is what the scenarios run against.
 	Platform platform.Platform

@@ -34,6 +34,11 @@ func (r *Run) WriteTable(w io.Writer) error {
 				return err
 			}
 		}
+		if n := e.All.S3xx; n > 0 {
+			if _, err := fmt.Fprintf(w, "  %s: %d responses were redirects (3xx), recorded as they came: what they point to was not measured\n", e.Name, n); err != nil {
+				return err
+			}
+		}
 	}
 	_, err := io.WriteString(w, r.ThrottleSummary())
 	return err
