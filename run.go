@@ -27,12 +27,17 @@ const runExamples = `EXAMPLES:
    # the same with k6's stage shorthand
    lmibench run --scenario fast-io -s 10s:8 -s 10s:8 -s 10s:16
 
-   # any HTTP endpoints, open model at 50→200 req/s
-   lmibench run --scenario fast-io --load-model rate --stage-targets 50,200 --duration 30s \
+   # the functions of lmibench serve, open model at 50→200 req/s
+   lmibench run --scenario fast-io --load-model rate --stage-targets 50,200 --duration 30s --workload-query \
      --target a=http://127.0.0.1:8080/default/128/hello --target b=http://127.0.0.1:8080/lmi/2048/hello
 
    # the deployed stack of infra/template.yaml, every scenario, with CloudWatch series
    lmibench run --stack lmibench --cloudwatch-concurrency
+
+   # an authenticated API: POST with a header and a body, or a vegeta targets file
+   lmibench run --scenario fast-io -s 30s:10 --target orders=https://api.example.com/orders \
+     --method POST -H 'Authorization: Bearer $TOKEN' --body @order.json
+   lmibench run --scenario fast-io -s 30s:10 --targets targets.txt
 
    # stream every row to stdout while the files are written
    lmibench run --scenario high-cpu --stage-targets 8 --duration 10s --csv - -q > rows.csv`
@@ -127,23 +132,18 @@ func planRun(c *cli.Context, e appEnv) (*bench.Config, error) {
 	if n := c.Int("redirects"); n == 0 || n < attack.KeepRedirects {
 		return nil, badInput("--redirects: %d: give how many to follow (1 or more), or -1 to record the 3xx", n)
 	}
-	var targets []platform.Target
-	for _, raw := range c.StringSlice("target") {
-		t, err := platform.ParseTarget(raw)
-		if err != nil {
-			return nil, badInput("%v", err)
-		}
-		targets = append(targets, t)
+	targets, err := userTargets(c)
+	if err != nil {
+		return nil, err
 	}
-	if targets != nil {
-		if err := platform.CheckTargets(targets); err != nil {
-			return nil, badInput("--target: %v", err)
-		}
+	tlsCfg, err := tlsConfig(c)
+	if err != nil {
+		return nil, err
 	}
 	cfg := &bench.Config{
 		Scenarios: scenarios, Profile: prof, Stages: ss, StageLabels: bench.StageLabels(ss, model), Model: model,
 		Think: durationOf(c, "think"), MaxInflight: c.Int("max-inflight"),
-		Timeout: durationOf(c, "timeout"), GracefulStop: durationOf(c, "graceful-stop"), Redirects: c.Int("redirects"),
+		Timeout: durationOf(c, "timeout"), GracefulStop: durationOf(c, "graceful-stop"), Redirects: c.Int("redirects"), TLS: tlsCfg,
 		OutputDir: c.String("output-dir"), CSV: c.String("csv"), Summary: c.String("summary"), Stdout: e.stdout, Log: e.stderr,
 		Live: isTerminal(e.stderr), Width: terminalWidth(e.stderr), LogEvery: 10 * time.Second, Quiet: c.Bool("quiet"),
 		AbortOnFail: c.Bool("abort-on-fail"), AbortDelay: durationOf(c, "abort-delay"),
@@ -175,7 +175,7 @@ func planRun(c *cli.Context, e appEnv) (*bench.Config, error) {
 	}
 	if _, isLocal := cfg.Platform.(*local.Platform); !isLocal && !c.Bool("no-preflight") {
 		ctx, cancel := context.WithTimeout(context.Background(), preflightTimeout)
-		err := attack.Preflight(ctx, cfg.Platform.Targets())
+		err := attack.Preflight(ctx, cfg.Platform.Targets(), tlsCfg)
 		cancel()
 		if err != nil {
 			return nil, badInput("%v (--no-preflight skips this check)", err)
@@ -335,8 +335,8 @@ func warnIfLong(w io.Writer, cfg *bench.Config) {
 // already parsed, are written with their URLs redacted.
 func setFlags(c *cli.Context, targets []platform.Target) map[string]string {
 	out := map[string]string{}
-	for _, name := range c.FlagNames() {
-		if c.IsSet(name) {
+	for _, f := range c.Command.Flags {
+		if name := f.Names()[0]; c.IsSet(name) { // by its name, not again by its aliases
 			out[name] = fmt.Sprint(c.Value(name))
 		}
 	}
@@ -346,6 +346,17 @@ func setFlags(c *cli.Context, targets []platform.Target) map[string]string {
 			red = append(red, tg.Name+"="+platform.Redact(tg.URL))
 		}
 		out["target"] = strings.Join(red, " ")
+	}
+	if _, ok := out["header"]; ok { // values may be credentials: names only
+		var names []string
+		for _, h := range c.StringSlice("header") {
+			name, _, _ := strings.Cut(h, ":")
+			names = append(names, strings.TrimSpace(name)+": REDACTED")
+		}
+		out["header"] = strings.Join(names, ", ")
+	}
+	if b := c.String("body"); b != "" && !strings.HasPrefix(b, "@") {
+		out["body"] = fmt.Sprintf("(%d bytes)", len(b))
 	}
 	return out
 }

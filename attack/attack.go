@@ -2,6 +2,7 @@ package attack
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -52,6 +53,9 @@ type Config struct {
 	// GracefulStop is how long in-flight requests may finish after the
 	// profile ends or Stop is called, before they are cut short.
 	GracefulStop time.Duration
+	// TLS, when set, is the client's TLS configuration (--insecure,
+	// --cacert).
+	TLS *tls.Config
 	// Redirects is how many redirects a request follows before it fails;
 	// KeepRedirects records the 3xx itself instead; 0 takes the default.
 	Redirects int
@@ -206,7 +210,11 @@ func (a *Attack) runEndpoint(ep platform.Target, out chan<- Record) {
 		}
 		atk.Stop()
 	}()
-	tr := vegeta.NewStaticTargeter(vegeta.Target{Method: http.MethodGet, URL: ep.URL})
+	method := ep.Method
+	if method == "" {
+		method = http.MethodGet
+	}
+	tr := vegeta.NewStaticTargeter(vegeta.Target{Method: method, URL: ep.URL, Header: ep.Header, Body: ep.Body})
 	for res := range atk.Attack(tr, p, 0, ep.Name) {
 		p.done()
 		r := fromResult(res)
@@ -221,20 +229,18 @@ func (a *Attack) runEndpoint(ep platform.Target, out chan<- Record) {
 	}
 }
 
-// quotedURL finds the URLs Go's errors quote, e.g.
-// Get "https://h/p?token=…": dial tcp …
-var quotedURL = regexp.MustCompile(`"https?://[^"]*"`)
+// anyURL finds the URLs in an error text, quoted as Go's errors do
+// (Get "https://h/p?token=…": dial tcp …) or bare.
+var anyURL = regexp.MustCompile(`https?://[^\s"]+`)
 
-// redactURLs removes secrets from the URLs an error text quotes (user
+// redactURLs removes secrets from the URLs an error text holds (user
 // information, query values other than the workload's), so that no token
-// of a --target URL reaches the CSV's error column.
+// of a --target URL reaches the CSV's error column or a message.
 func redactURLs(s string) string {
 	if !strings.Contains(s, "://") {
 		return s
 	}
-	return quotedURL.ReplaceAllStringFunc(s, func(q string) string {
-		return `"` + platform.Redact(q[1:len(q)-1]) + `"`
-	})
+	return anyURL.ReplaceAllStringFunc(s, platform.Redact)
 }
 
 // cutByKill tells whether a failed request was still running at the hard
@@ -304,6 +310,7 @@ func (a *Attack) httpClient(idle int) (*http.Client, *bodyCounter) {
 		// 2000 VUs) and a longer request is merely flushed in parts.
 		WriteBufferSize:     1 << 10,
 		TLSHandshakeTimeout: 10 * time.Second,
+		TLSClientConfig:     a.cfg.TLS,
 		ForceAttemptHTTP2:   true,
 	}
 	counter := &bodyCounter{next: tr}

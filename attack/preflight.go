@@ -15,7 +15,7 @@ import (
 // HTTP request, so no function is invoked and no cold start is spent. The
 // error names the first endpoint that cannot be reached and why, with the
 // URL's secrets removed.
-func Preflight(ctx context.Context, ts []platform.Target) error {
+func Preflight(ctx context.Context, ts []platform.Target, tlsCfg *tls.Config) error {
 	var d net.Dialer
 	for _, t := range ts {
 		u, err := url.Parse(t.URL)
@@ -32,7 +32,12 @@ func Preflight(ctx context.Context, ts []platform.Target) error {
 			return fmt.Errorf("endpoint %s: cannot connect to %s: %s", t.Name, addr, ErrorKind(err.Error()))
 		}
 		if u.Scheme == "https" {
-			tc := tls.Client(conn, &tls.Config{ServerName: u.Hostname(), NextProtos: []string{"h2", "http/1.1"}})
+			cfg := &tls.Config{}
+			if tlsCfg != nil {
+				cfg = tlsCfg.Clone()
+			}
+			cfg.ServerName = u.Hostname()
+			tc := tls.Client(conn, cfg)
 			err = tc.HandshakeContext(ctx)
 			conn = tc
 		}

@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"crypto/tls"
 	"fmt"
 	"io"
 	"os"
@@ -29,6 +30,8 @@ type Config struct {
 	GracefulStop time.Duration
 	// Redirects followed per request (attack.Config.Redirects).
 	Redirects int
+	// TLS is the client's TLS configuration; nil for Go's defaults.
+	TLS *tls.Config
 
 	// Platform is what the scenarios run against.
 	Platform platform.Platform

@@ -42,7 +42,7 @@ func runScenario(ctx, cut context.Context, cfg *Config, i int, sc Scenario, stre
 	}
 	atk, err := attack.New(attack.Config{
 		Scenario: sc.Name, Endpoints: endpoints, Profile: cfg.Profile, Model: cfg.Model, Think: cfg.Think,
-		MaxInflight: cfg.MaxInflight, Timeout: cfg.Timeout, GracefulStop: cfg.GracefulStop, Redirects: cfg.Redirects,
+		MaxInflight: cfg.MaxInflight, Timeout: cfg.Timeout, GracefulStop: cfg.GracefulStop, Redirects: cfg.Redirects, TLS: cfg.TLS,
 	})
 	if err != nil {
 		return nil, err

@@ -78,8 +78,9 @@ func (w Workloads) Select(name string) ([]Scenario, error) {
 	return nil, fmt.Errorf("--scenario: unknown scenario %q; want one of %s or %s", name, strings.Join(names, ", "), ScenarioAll)
 }
 
-// WithWorkload puts a scenario's workload into each target's query string,
-// so each request asks the function for it.
+// WithWorkload puts a scenario's workload into the query string of each
+// target that takes it (the benchmark's functions, or any with
+// --workload-query), so each request asks the function for it.
 func WithWorkload(ts []platform.Target, w function.Work) ([]platform.Target, error) {
 	out := make([]platform.Target, len(ts))
 	for i, t := range ts {
@@ -87,11 +88,15 @@ func WithWorkload(ts []platform.Target, w function.Work) ([]platform.Target, err
 		if err != nil {
 			return nil, fmt.Errorf("endpoint %s: %w", t.Name, err)
 		}
+		out[i] = t
+		if !t.Workload {
+			continue
+		}
 		q := u.Query()
 		q.Set("delay_ms", strconv.Itoa(w.DelayMS))
 		q.Set("hash_loops", strconv.Itoa(w.HashLoops))
 		u.RawQuery = q.Encode()
-		out[i] = platform.Target{Name: t.Name, URL: u.String()}
+		out[i].URL = u.String()
 	}
 	return out, nil
 }

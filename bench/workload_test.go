@@ -46,10 +46,13 @@ func TestWorkloadsValidate(t *testing.T) {
 }
 
 func TestWithWorkload(t *testing.T) {
-	got, err := WithWorkload([]platform.Target{{Name: "a", URL: "http://h/p"}, {Name: "b", URL: "http://h/p?key=v&delay_ms=9"}}, function.Work{DelayMS: 100, HashLoops: 5})
+	got, err := WithWorkload([]platform.Target{{Name: "a", URL: "http://h/p", Workload: true},
+		{Name: "b", URL: "http://h/p?key=v&delay_ms=9", Workload: true}, {Name: "api", URL: "http://h/orders?page=2", Method: "POST"}},
+		function.Work{DelayMS: 100, HashLoops: 5})
 	want := []platform.Target{
-		{Name: "a", URL: "http://h/p?delay_ms=100&hash_loops=5"},
-		{Name: "b", URL: "http://h/p?delay_ms=100&hash_loops=5&key=v"},
+		{Name: "a", URL: "http://h/p?delay_ms=100&hash_loops=5", Workload: true},
+		{Name: "b", URL: "http://h/p?delay_ms=100&hash_loops=5&key=v", Workload: true},
+		{Name: "api", URL: "http://h/orders?page=2", Method: "POST"}, // not a function: its query is its own
 	}
 	if err != nil || !reflect.DeepEqual(got, want) {
 		t.Fatalf("WithWorkload() = %v, %v; want %v", got, err, want)

@@ -2,14 +2,23 @@ package platform
 
 import (
 	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 )
 
-// Target is one benchmarked endpoint: its name in the CSV and its URL.
+// Target is one benchmarked endpoint: its name in the CSV, its URL, and
+// the request sent to it (a bodiless GET unless said otherwise). Headers
+// and body are never written to a file: they may hold credentials.
 type Target struct {
-	Name string `json:"name"`
-	URL  string `json:"url"`
+	Name   string      `json:"name"`
+	URL    string      `json:"url"`
+	Method string      `json:"method,omitempty"` // "" is GET
+	Header http.Header `json:"-"`
+	Body   []byte      `json:"-"`
+	// Workload says the endpoint is one of the benchmark's functions, which
+	// reads the scenario's work from its query (delay_ms, hash_loops).
+	Workload bool `json:"-"`
 }
 
 // Function is one of the benchmark's three Lambda functions: its endpoint
@@ -37,7 +46,7 @@ var Functions = []Function{
 func FunctionTargets(base string) []Target {
 	out := make([]Target, len(Functions))
 	for i, f := range Functions {
-		out[i] = Target{Name: f.Name, URL: strings.TrimSuffix(base, "/") + f.Path}
+		out[i] = Target{Name: f.Name, URL: strings.TrimSuffix(base, "/") + f.Path, Workload: true}
 	}
 	return out
 }
@@ -46,7 +55,7 @@ func FunctionTargets(base string) []Target {
 func CheckURL(raw string) (*url.URL, error) {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("%q is not an http(s) URL", raw)
+		return nil, fmt.Errorf("%q is not an http(s) URL", Redact(strings.TrimSpace(raw))) // no secret in a message
 	}
 	return u, nil
 }

@@ -1,6 +1,7 @@
 package platform
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -28,7 +29,7 @@ func TestParseTarget(t *testing.T) {
 			}
 			continue
 		}
-		if err != nil || got != tt.want {
+		if err != nil || !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("ParseTarget(%q) = %v, %v; want %v", tt.in, got, err, tt.want)
 		}
 	}
@@ -57,7 +58,7 @@ func TestCheckTargets(t *testing.T) {
 
 func TestFunctionTargets(t *testing.T) {
 	ts := FunctionTargets("http://127.0.0.1:9/")
-	if len(ts) != 3 || ts[0] != (Target{Name: "128", URL: "http://127.0.0.1:9/default/128/hello"}) || ts[2].Name != "lmi" {
+	if len(ts) != 3 || !reflect.DeepEqual(ts[0], Target{Name: "128", URL: "http://127.0.0.1:9/default/128/hello", Workload: true}) || ts[2].Name != "lmi" {
 		t.Fatalf("FunctionTargets() = %v; want the three functions under the base", ts)
 	}
 	if got := Names(ts); strings.Join(got, ",") != "128,2048,lmi" {
