@@ -13,18 +13,38 @@ import (
 // required are the columns without which a file is not an lmibench CSV.
 var required = []string{"timestamp", "elapsed_s", "endpoint", "status", "latency_ms"}
 
+// Limits on what one row may hold, so that a damaged or hostile file
+// cannot blow up memory or the page: a row over them is a bad row.
+const (
+	MaxStage     = 10000 // stage index
+	MaxNameBytes = 128   // endpoint, scenario, env_id
+	MaxFieldByte = 4096  // any other field
+)
+
+// RowError is a bad row: the rows before and after it may still be read.
+type RowError struct {
+	Line int
+	Err  error
+}
+
+func (e *RowError) Error() string { return fmt.Sprintf("line %d: %v", e.Line, e.Err) }
+func (e *RowError) Unwrap() error { return e.Err }
+
 // Decoder reads Records back from a CSV written by CSVWriter. Columns are
-// found by their header names, so files with added columns still read.
+// found by their header names, so files with added columns still read. A
+// second header (CSVs joined with cat) is read past.
 type Decoder struct {
-	r    *csv.Reader
-	col  map[string]int
-	line int
+	r      *csv.Reader
+	col    map[string]int
+	header []string
+	line   int
 }
 
 // NewDecoder reads the header and checks that it names an lmibench CSV.
 func NewDecoder(r io.Reader) (*Decoder, error) {
 	cr := csv.NewReader(r)
 	cr.ReuseRecord = true
+	cr.FieldsPerRecord = -1 // a row of another width is a bad row, not the end
 	header, err := cr.Read()
 	if err == io.EOF {
 		return nil, errors.New("line 1: empty file, no CSV header")
@@ -32,7 +52,7 @@ func NewDecoder(r io.Reader) (*Decoder, error) {
 	if err != nil {
 		return nil, fmt.Errorf("line 1: %w", err)
 	}
-	d := &Decoder{r: cr, col: make(map[string]int, len(header)), line: 1}
+	d := &Decoder{r: cr, col: make(map[string]int, len(header)), header: append([]string(nil), header...), line: 1}
 	for i, h := range header {
 		d.col[h] = i
 	}
@@ -44,10 +64,18 @@ func NewDecoder(r io.Reader) (*Decoder, error) {
 	return d, nil
 }
 
-// Decode reads the next row into r. It returns io.EOF at the end; any other
-// error names the line, and the rows read before it are good.
+// Line is the line of the last row read (1 is the header).
+func (d *Decoder) Line() int { return d.line }
+
+// Decode reads the next row into r. It returns io.EOF at the end, a
+// *RowError for a bad row (Decode again reads the next one), and any
+// other error when the file cannot be read on.
 func (d *Decoder) Decode(r *Record) error {
 	row, err := d.r.Read()
+	for err == nil && d.isHeader(row) {
+		d.line++
+		row, err = d.r.Read()
+	}
 	if err == io.EOF {
 		return io.EOF
 	}
@@ -56,8 +84,17 @@ func (d *Decoder) Decode(r *Record) error {
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
 			d.line = pe.Line
+			return &RowError{d.line, pe.Err}
 		}
 		return fmt.Errorf("line %d: %w", d.line, err)
+	}
+	if len(row) != len(d.header) {
+		return &RowError{d.line, fmt.Errorf("%d fields, the header has %d", len(row), len(d.header))}
+	}
+	for i, f := range row {
+		if len(f) > MaxFieldByte {
+			return &RowError{d.line, fmt.Errorf("column %s: a field of %d bytes, more than %d", d.header[i], len(f), MaxFieldByte)}
+		}
 	}
 	*r = Record{}
 	p := rowParser{row: row, col: d.col}
@@ -75,6 +112,20 @@ func (d *Decoder) Decode(r *Record) error {
 	r.Target = p.float("target")
 	r.Status = int(p.int("status"))
 	r.Latency = time.Duration(math.Round(p.float("latency_ms") * float64(time.Millisecond)))
+	if r.Latency < 0 {
+		p.fail("latency_ms", p.str("latency_ms"))
+	}
+	if r.Elapsed < 0 {
+		p.fail("elapsed_s", p.str("elapsed_s"))
+	}
+	if r.Stage > MaxStage {
+		p.fail("stage", p.str("stage"))
+	}
+	for _, name := range []string{"endpoint", "scenario", "env_id"} {
+		if len(p.str(name)) > MaxNameBytes {
+			p.fail(name, p.str(name))
+		}
+	}
 	r.BytesIn = uint64(p.int("bytes_in"))
 	r.BytesOut = uint64(p.int("bytes_out"))
 	r.Error = p.str("error")
@@ -86,9 +137,22 @@ func (d *Decoder) Decode(r *Record) error {
 		r.Fn.HandlerMS = p.float("handler_ms")
 	}
 	if p.err != nil {
-		return fmt.Errorf("line %d: %w", d.line, p.err)
+		return &RowError{d.line, p.err}
 	}
 	return nil
+}
+
+// isHeader tells a repeated header from a row.
+func (d *Decoder) isHeader(row []string) bool {
+	if len(row) != len(d.header) {
+		return false
+	}
+	for i := range row {
+		if row[i] != d.header[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // rowParser reads typed fields of one row and keeps the first error.
@@ -108,6 +172,9 @@ func (p *rowParser) str(name string) string {
 
 func (p *rowParser) fail(name, v string) {
 	if p.err == nil {
+		if len(v) > 40 { // a message is read, not a dump
+			v = v[:40] + "…"
+		}
 		p.err = fmt.Errorf("column %s: %q is not valid", name, v)
 	}
 }

@@ -117,6 +117,12 @@ func (p *page) render(w io.Writer, specs []chartSpec) error {
 // WritePage writes the self-contained HTML page of one run. index, when
 // set, is the link back to the page of all scenarios.
 func (r *Run) WritePage(w io.Writer, index string) error {
+	p, specs := r.page(index)
+	return p.render(w, specs)
+}
+
+// page is the run's page and its charts, before rendering.
+func (r *Run) page(index string) (*page, []chartSpec) {
 	a := r.axes()
 	p := &page{Title: "lmibench · " + r.Name(), Index: index, Version: r.version(), Facts: r.facts(a), Tables: r.tables(a)}
 	if r.Warning != "" {
@@ -129,7 +135,7 @@ func (r *Run) WritePage(w io.Writer, index string) error {
 	if len(r.Extra) > 0 {
 		specs = append(specs, r.extraSeries(a))
 	}
-	return p.render(w, specs)
+	return p, specs
 }
 
 func (r *Run) version() string {

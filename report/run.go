@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -74,6 +75,44 @@ func Paths(csvPath string) (meta, series string) {
 // SummaryPath is where a run's summary goes beside its CSV.
 func SummaryPath(csvPath string) string { return strings.TrimSuffix(csvPath, ".csv") + ".summary.json" }
 
+// Bounds on what one file may hold, so that memory and the page stay
+// bounded whatever the file: rows past them are skipped and counted.
+const (
+	MaxEndpoints = 64
+	MaxScenarios = 64
+)
+
+// skipped counts the bad rows of a file and keeps the first few.
+type skipped struct {
+	n     int
+	lines []int
+	first string
+}
+
+func (s *skipped) add(line int, why string) {
+	if s.n == 0 {
+		s.first = fmt.Sprintf("line %d: %s", line, why)
+	}
+	s.n++
+	if len(s.lines) < 5 {
+		s.lines = append(s.lines, line)
+	}
+}
+
+// String is e.g. "line 7: …; 3 bad rows skipped (lines 7, 9, 12), the
+// others are used".
+func (s *skipped) String() string {
+	lines := make([]string, len(s.lines))
+	for i, l := range s.lines {
+		lines[i] = strconv.Itoa(l)
+	}
+	more := ""
+	if s.n > len(s.lines) {
+		more = ", …"
+	}
+	return fmt.Sprintf("%s; %d bad rows skipped (lines %s%s), the others are used", s.first, s.n, strings.Join(lines, ", "), more)
+}
+
 // FileError is a problem with one input file, naming it.
 type FileError struct {
 	Path string
@@ -101,30 +140,62 @@ func ReadRuns(csvPath string) ([]*Run, error) {
 	}
 	var runs []*Run
 	byScenario := map[string]*Run{}
-	var last *Run
+	endpoints := map[string]bool{}
+	var skip skipped
+	var stopped error // the file could not be read on
 	for {
 		var rec attack.Record
 		err := d.Decode(&rec)
 		if err == io.EOF {
 			break
 		}
+		var bad *attack.RowError
+		if errors.As(err, &bad) {
+			skip.add(bad.Line, bad.Err.Error())
+			continue
+		}
 		if err != nil {
-			if last == nil {
-				return nil, &FileError{csvPath, err}
-			}
-			last.Warning = fmt.Sprintf("%s: %v: the file ends there; the rows before it are used", csvPath, err)
+			stopped = err
 			break
 		}
-		last = byScenario[rec.Scenario]
-		if last == nil {
-			last = &Run{Source: csvPath}
-			byScenario[rec.Scenario] = last
-			runs = append(runs, last)
+		if !endpoints[rec.Endpoint] && len(endpoints) == MaxEndpoints {
+			skip.add(d.Line(), fmt.Sprintf("more than %d endpoints", MaxEndpoints))
+			continue
 		}
-		last.Add(&rec)
+		endpoints[rec.Endpoint] = true
+		run := byScenario[rec.Scenario]
+		if run == nil {
+			if len(runs) == MaxScenarios {
+				skip.add(d.Line(), fmt.Sprintf("more than %d scenarios", MaxScenarios))
+				continue
+			}
+			run = &Run{Source: csvPath}
+			byScenario[rec.Scenario] = run
+			runs = append(runs, run)
+		}
+		run.Add(&rec)
 	}
 	if len(runs) == 0 {
-		return nil, &FileError{csvPath, errors.New("no rows after the header")}
+		why := errors.New("no rows after the header")
+		switch {
+		case stopped != nil:
+			why = stopped
+		case skip.n > 0:
+			why = errors.New(skip.String())
+		}
+		return nil, &FileError{csvPath, why}
+	}
+	var warnings []string
+	if skip.n > 0 {
+		warnings = append(warnings, skip.String())
+	}
+	if stopped != nil {
+		warnings = append(warnings, fmt.Sprintf("%v: the file ends there; the rows before it are used", stopped))
+	}
+	if len(warnings) > 0 {
+		for _, r := range runs {
+			r.Warning = csvPath + ": " + strings.Join(warnings, "; ")
+		}
 	}
 	if len(runs) == 1 {
 		if err := runs[0].readBeside(csvPath); err != nil {
