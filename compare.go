@@ -144,14 +144,8 @@ func writeComparisons(cs []*report.Comparison, output, jsonTo string, stdout, st
 			fmt.Fprintf(stderr, "lmibench: compare: %s\n", path)
 		}
 	}
-	switch jsonTo {
-	case "":
-	case "-":
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		errs = append(errs, enc.Encode(cs))
-	default:
-		errs = append(errs, report.WriteJSON(jsonTo, cs))
+	if jsonTo != "" {
+		errs = append(errs, report.WriteJSONTo(jsonTo, stdout, cs))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return &exitError{code: exitFailure, err: err}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -89,17 +88,9 @@ func judge(runs []*report.Run, thresholds []report.Threshold, summaryTo string, 
 		all = append(all, s)
 		verdicts = append(verdicts, report.Evaluate(thresholds, s)...)
 	}
-	switch summaryTo {
-	case "":
-	case "-":
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(all); err != nil {
-			return &exitError{code: exitFailure, err: fmt.Errorf("--summary -: %w", err)}
-		}
-	default:
-		if err := report.WriteJSON(summaryTo, all); err != nil {
-			return &exitError{code: exitFailure, err: err}
+	if summaryTo != "" {
+		if err := report.WriteJSONTo(summaryTo, stdout, all); err != nil {
+			return &exitError{code: exitFailure, err: fmt.Errorf("--summary: %w", err)}
 		}
 	}
 	if err := report.WriteVerdicts(stderr, verdicts); err != nil {

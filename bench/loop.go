@@ -2,7 +2,6 @@ package bench
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -113,13 +112,8 @@ func writeSummaries(cfg *Config, results []*Result) error {
 	for i, r := range results {
 		all[i] = r.Run.Summary()
 	}
-	if cfg.Summary != "-" {
-		return report.WriteJSON(cfg.Summary, all)
-	}
-	enc := json.NewEncoder(cfg.Stdout)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(all); err != nil {
-		return fmt.Errorf("--summary -: %w", err)
+	if err := report.WriteJSONTo(cfg.Summary, cfg.Stdout, all); err != nil {
+		return fmt.Errorf("--summary: %w", err)
 	}
 	return nil
 }

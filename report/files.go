@@ -49,6 +49,20 @@ func ReadJSON(path string, v any) error {
 	return nil
 }
 
+// WriteJSONTo writes v as indented JSON to dst: a file path, or "-" for
+// stdout (a --summary or --json flag's value).
+func WriteJSONTo(dst string, stdout io.Writer, v any) error {
+	if dst != "-" {
+		return WriteJSON(dst, v)
+	}
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("write to stdout: %w", err)
+	}
+	return nil
+}
+
 // WriteJSON replaces path with v as indented JSON.
 func WriteJSON(path string, v any) error {
 	return WriteFile(path, func(w io.Writer) error {
