@@ -271,6 +271,17 @@ func TestLocalTargetByDefault(t *testing.T) {
 	if !strings.Contains(r.stderr, "the Lambda emulator") {
 		t.Errorf("stderr does not say the local target is the emulator:\n%s", r.stderr)
 	}
+	// Unmistakably emulated: a banner on the page, the target and every
+	// model parameter (defaults included) in the sidecar and the summary.
+	stem := strings.TrimSuffix(csvs[0], ".csv")
+	if !fileHas(t, stem+".html", "Emulated run: these numbers come from lmibench&#39;s local model of Lambda") {
+		t.Errorf("%s.html has no emulated-run banner", stem)
+	}
+	for _, f := range []string{stem + ".json", stem + ".summary.json"} {
+		if !fileHas(t, f, `"target": "emulator"`) || !fileHas(t, f, `"lmi_max_concurrency": 64`) || !fileHas(t, f, `"hash_loop_cost_ns": 450`) {
+			t.Errorf("%s does not say the run was emulated with which parameters", f)
+		}
+	}
 }
 
 func TestEmulatorFlagsAreChecked(t *testing.T) {

@@ -172,6 +172,9 @@ func TestRunAgainstAStack(t *testing.T) {
 	if !fileHas(t, page, "The platform") {
 		t.Errorf("%s does not chart the platform's series", page)
 	}
+	if !fileHas(t, page, "stack demo in us-east-1; observed: capacity-provider instances, CloudWatch") || fileHas(t, page, "Emulated run") {
+		t.Errorf("%s does not say which stack was measured and what was observed", page)
+	}
 }
 
 func TestStackErrorsAreOneLineBeforeAnyLoad(t *testing.T) {

@@ -165,7 +165,7 @@ func TestLoopFetchesDelayedSeriesWhenComplete(t *testing.T) {
 		series, _ := os.ReadFile(r.SeriesPath)
 		page, _ := os.ReadFile(r.HTMLPath)
 		if !bytes.Contains(series, []byte(`"lmi throttles (sum)"`)) || !bytes.Contains(series, []byte(`"instances"`)) ||
-			!bytes.Contains(page, []byte("Throttles: CloudWatch beside the run")) || !bytes.Contains(side, []byte(`"kind": "fake"`)) {
+			!bytes.Contains(page, []byte("Throttles: CloudWatch beside the run")) || !bytes.Contains(side, []byte(`"target": "fake"`)) {
 			t.Errorf("%s: the delayed series are not beside the run, or not on its page, or the sidecar lacks the platform", r.CSVPath)
 		}
 	}

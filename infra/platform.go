@@ -147,7 +147,11 @@ func (p *StackPlatform) Describe() string {
 // so that `lmibench metrics` can fetch them again.
 func (p *StackPlatform) Info() platform.Info {
 	info := platform.Info{Kind: platform.KindStack, Stack: p.stack.Name, Region: p.region}
+	if p.observer.CapacityProviderArn != "" {
+		info.Observed = append(info.Observed, "capacity-provider instances")
+	}
 	if p.metrics != nil {
+		info.Observed = append(info.Observed, "CloudWatch")
 		b, err := json.Marshal(p.metrics)
 		if err != nil {
 			panic(err) // strings and a duration always marshal

@@ -46,9 +46,12 @@ const (
 // emulated run from a deployed one, and to fetch a deployed run's delayed
 // series again later.
 type Info struct {
-	Kind   string `json:"kind"`
+	Kind   string `json:"target"`
 	Stack  string `json:"stack,omitempty"`
 	Region string `json:"region,omitempty"`
+	// Observed names what was watched of the platform besides the
+	// requests, e.g. "capacity-provider instances", "CloudWatch".
+	Observed []string `json:"observed,omitempty"`
 	// CloudWatch names the metrics observed of a stack (infra.Metrics).
 	CloudWatch json.RawMessage `json:"cloudwatch,omitempty"`
 	// Emulator holds every parameter of the emulator's models, defaults

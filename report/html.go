@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/lmibench/lmibench/attack"
+	"github.com/lmibench/lmibench/platform"
 )
 
 // echartsJS is Apache ECharts 6.1.0's dist/echarts.min.js from the npm
@@ -44,6 +45,7 @@ var pageTmpl = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 <header>
 <h1>{{.Title}}</h1>
 {{if .Index}}<p class="nav"><a href="{{.Index}}">← all scenarios</a></p>{{end}}
+{{if .Banner}}<p class="banner">{{.Banner}}</p>{{end}}
 {{range .Warnings}}<p class="warning">{{.}}</p>{{end}}
 {{if .Facts}}<dl class="facts">{{range .Facts}}<dt>{{.Name}}</dt><dd>{{.Value}}</dd>{{end}}</dl>{{end}}
 </header>
@@ -86,7 +88,8 @@ type renderedChart struct {
 
 type page struct {
 	Title, Index, Version string
-	Grid                  bool // charts side by side
+	Banner                string // what the numbers are not, first of all
+	Grid                  bool   // charts side by side
 	Warnings              []string
 	Facts                 []fact
 	Tables                []table
@@ -124,7 +127,7 @@ func (r *Run) WritePage(w io.Writer, index string) error {
 // page is the run's page and its charts, before rendering.
 func (r *Run) page(index string) (*page, []chartSpec) {
 	a := r.axes()
-	p := &page{Title: "lmibench · " + r.Name(), Index: index, Version: r.version(), Facts: r.facts(a), Tables: r.tables(a)}
+	p := &page{Title: "lmibench · " + r.Name(), Index: index, Version: r.version(), Facts: r.facts(a), Tables: r.tables(a), Banner: r.banner()}
 	if r.Warning != "" {
 		p.Warnings = append(p.Warnings, r.Warning)
 	}
@@ -197,6 +200,9 @@ func (r *Run) facts(a *axes) []fact {
 		}
 		return f
 	}
+	if m.Platform != nil {
+		f = append(f, fact{"measured on", measuredOn(m.Platform)})
+	}
 	f = append(f, fact{"workload", m.Workload.String()}, fact{"stages", strings.Join(a.labels, ", ")})
 	model := "vus (closed: each VU waits for its response, then thinks " + m.Think + ")"
 	if m.LoadModel == attack.Rate {
@@ -249,4 +255,35 @@ func (r *Run) tables(a *axes) []table {
 		out = append(out, throttleTable(rows))
 	}
 	return out
+}
+
+// emulatedBanner heads the page of an emulated run, so that a shared page
+// cannot pass for a result from AWS.
+const emulatedBanner = "Emulated run: these numbers come from lmibench's local model of Lambda (standard and LMI), " +
+	"not from AWS. The model's parameters are in the run's sidecar."
+
+// banner is what the run's numbers are not, when that is the first thing
+// to know.
+func (r *Run) banner() string {
+	if r.Meta != nil && r.Meta.Platform != nil && r.Meta.Platform.Kind == platform.KindEmulator {
+		return emulatedBanner
+	}
+	return ""
+}
+
+// measuredOn says what the run went against.
+func measuredOn(p *platform.Info) string {
+	switch p.Kind {
+	case platform.KindEmulator:
+		return "the local Lambda emulator (a model, not AWS)"
+	case platform.KindFunction:
+		return "the real function handler on this machine (not AWS)"
+	case platform.KindStack:
+		s := "stack " + p.Stack + " in " + p.Region
+		if len(p.Observed) > 0 {
+			s += "; observed: " + strings.Join(p.Observed, ", ")
+		}
+		return s
+	}
+	return "the endpoints given with --target or --targets"
 }

@@ -40,6 +40,9 @@ func WriteIndex(w io.Writer, entries []IndexEntry) error {
 		if r.Warning != "" {
 			p.Warnings = append(p.Warnings, r.Warning)
 		}
+		if b := r.banner(); b != "" {
+			p.Banner = b
+		}
 		spec := r.stageBars(r.axes())
 		spec.Title = "p99 per stage · " + r.Name()
 		specs = append(specs, spec)
