@@ -32,7 +32,7 @@ lmi() { # lmibench run against the bench target, on core 1, with max RSS in KiB 
   local delay=$1; shift
   rm -rf "$work/out"
   /usr/bin/time -f %M -o "$work/rss" taskset -c 1 "$work/lmibench" run --scenario fast-io --io-fast-delay-ms "$delay" \
-    --target "b=http://127.0.0.1:$PORT/default/128/hello" --output-dir "$work/out" --graceful-stop 5s "$@" 2>/dev/null || true
+    --target "b=http://127.0.0.1:$PORT/default/128/hello" --workload-query --output-dir "$work/out" --graceful-stop 5s "$@" 2>/dev/null || true
 }
 veg() { # vegeta attack on core 1, results kept as vegeta keeps them
   local delay=$1; shift
