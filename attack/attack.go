@@ -218,9 +218,7 @@ func (a *Attack) runEndpoint(ep platform.Target, out chan<- Record) {
 	for res := range atk.Attack(tr, p, 0, ep.Name) {
 		p.done()
 		r := fromResult(res)
-		if n, ok := counter.take(res.Seq); ok {
-			r.BytesIn = n
-		}
+		r.BytesIn = counter.bytesIn(res.Seq, r.BytesIn)
 		if r.Status == 0 && r.Error != "" && a.cutByKill(&r) {
 			r.Error = ErrStopped
 		}
@@ -313,10 +311,9 @@ func (a *Attack) httpClient(idle int) (*http.Client, *bodyCounter) {
 		TLSClientConfig:     a.cfg.TLS,
 		ForceAttemptHTTP2:   true,
 	}
-	counter := &bodyCounter{next: tr}
+	counter := &bodyCounter{next: tr, timeout: a.cfg.Timeout}
 	return &http.Client{
-		Timeout:       a.cfg.Timeout,
-		Transport:     counter,
+		Transport:     counter, // which times each request out (see bodyCounter)
 		CheckRedirect: checkRedirect(a.cfg.Redirects),
 	}, counter
 }
