@@ -70,26 +70,27 @@ func reportCommand(stdout, stderr io.Writer) *cli.Command {
 				}
 				runs = append(runs, rs...)
 			}
-			if err := writeReports(runs, output, stderr); err != nil {
+			sums := make([]*report.Summary, len(runs))
+			for i, r := range runs {
+				sums[i] = r.Summary()
+			}
+			if err := writeReports(runs, sums, output, stderr); err != nil {
 				return err
 			}
-			return judge(runs, checks, summaryTo, stdout, stderr)
+			return judge(sums, checks, summaryTo, stdout, stderr)
 		},
 	}
 }
 
 // judge writes the runs' summaries where --summary says and evaluates the
 // thresholds on each run.
-func judge(runs []*report.Run, thresholds []report.Threshold, summaryTo string, stdout, stderr io.Writer) error {
-	var all []*report.Summary
+func judge(sums []*report.Summary, thresholds []report.Threshold, summaryTo string, stdout, stderr io.Writer) error {
 	var verdicts []report.Verdict
-	for _, r := range runs {
-		s := r.Summary()
-		all = append(all, s)
+	for _, s := range sums {
 		verdicts = append(verdicts, report.Evaluate(thresholds, s)...)
 	}
 	if summaryTo != "" {
-		if err := report.WriteJSONTo(summaryTo, stdout, all); err != nil {
+		if err := report.WriteJSONTo(summaryTo, stdout, sums); err != nil {
 			return &exitError{code: exitFailure, err: fmt.Errorf("--summary: %w", err)}
 		}
 	}
@@ -143,9 +144,9 @@ func last(vs []string, def string) string {
 	return vs[len(vs)-1]
 }
 
-// writeReports writes a page per run, and for several runs the index that
-// links them (report.Site, as `run` does).
-func writeReports(runs []*report.Run, output string, stderr io.Writer) error {
+// writeReports writes a page and the summary sums[i] per run, and for
+// several runs the index that links them (report.Site, as `run` does).
+func writeReports(runs []*report.Run, sums []*report.Summary, output string, stderr io.Writer) error {
 	// A CSV of several scenarios (a --csv - stream) gives a page each.
 	perFile := map[string]int{}
 	for _, r := range runs {
@@ -165,13 +166,13 @@ func writeReports(runs []*report.Run, output string, stderr io.Writer) error {
 			site.Index = filepath.Join(filepath.Dir(runs[0].Source), "index.html")
 		}
 	}
-	for _, r := range runs {
+	for i, r := range runs {
 		page := pageOf(r)
 		if len(runs) == 1 && output != "" {
 			page = output
 		}
 		summary := strings.TrimSuffix(page, ".html") + ".summary.json"
-		if err := errors.Join(site.WritePage(page, r), report.WriteJSON(summary, r.Summary())); err != nil {
+		if err := errors.Join(site.WritePage(page, r), report.WriteJSON(summary, sums[i])); err != nil {
 			return &exitError{code: exitFailure, err: err}
 		}
 		fmt.Fprintf(stderr, "lmibench: report: %s, summary: %s\n", page, summary)

@@ -98,7 +98,8 @@ func runScenario(ctx, cut context.Context, cfg *Config, i int, sc Scenario, stre
 	if d := atk.Dropped(); d > 0 {
 		fmt.Fprintf(cfg.Log, "  %d requests were not sent: --max-inflight %d was reached (rows with error %q)\n", d, cfg.MaxInflight, attack.ErrDropped)
 	}
-	if err := report.WriteJSON(res.SummaryPath, res.Run.Summary()); err != nil {
+	sum := res.Run.Summary()
+	if err := report.WriteJSON(res.SummaryPath, sum); err != nil {
 		werr = errors.Join(werr, err)
 	} else {
 		res.Written = append(res.Written, File{"summary", res.SummaryPath})
@@ -111,7 +112,7 @@ func runScenario(ctx, cut context.Context, cfg *Config, i int, sc Scenario, stre
 	for _, f := range res.Written {
 		fmt.Fprintf(cfg.Log, "  %s: %s\n", f.Kind, f.Path)
 	}
-	res.Verdicts = report.Evaluate(cfg.Thresholds, res.Run.Summary())
+	res.Verdicts = report.Evaluate(cfg.Thresholds, sum)
 	if err := report.WriteVerdicts(cfg.Log, res.Verdicts); err != nil {
 		werr = errors.Join(werr, err)
 	}
