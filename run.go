@@ -170,7 +170,7 @@ func planRun(c *cli.Context, e appEnv) (*bench.Config, error) {
 	if cfg.AbortOnFail && len(cfg.Thresholds) == 0 {
 		return nil, badInput("--abort-on-fail: give the thresholds to abort on with --threshold")
 	}
-	if cfg.Platform, err = choosePlatform(c, e, targets, len(scenarios)); err != nil {
+	if cfg.Platform, err = choosePlatform(c, e, targets); err != nil {
 		return nil, err
 	}
 	if _, isLocal := cfg.Platform.(*local.Platform); !isLocal && !c.Bool("no-preflight") {
@@ -205,23 +205,19 @@ func parseThresholds(raw []string, endpoints []string, stages int) ([]report.Thr
 // choosePlatform picks what the scenarios run against: the --target
 // endpoints, the --stack, or the local target; and refuses the flags of
 // the ones not chosen.
-func choosePlatform(c *cli.Context, e appEnv, targets []platform.Target, scenarios int) (platform.Platform, error) {
+func choosePlatform(c *cli.Context, e appEnv, targets []platform.Target) (platform.Platform, error) {
 	stack := c.String("stack")
 	if targets != nil && stack != "" {
 		return nil, badInput("--target and --stack: give one or the other")
 	}
 	if stack == "" {
-		for _, f := range stackFlags() {
-			if name := f.Names()[0]; c.IsSet(name) {
-				return nil, badInput("--%s: only applies with --stack", name)
-			}
+		if err := onlyWith(c, "with --stack", flagNames(stackFlags())...); err != nil {
+			return nil, err
 		}
 	}
 	if targets != nil || stack != "" {
-		for _, f := range append(emuFlags(), &cli.StringFlag{Name: "local"}) {
-			if name := f.Names()[0]; c.IsSet(name) {
-				return nil, badInput("--%s: only applies to the local target (no --target, no --stack)", name)
-			}
+		if err := onlyWith(c, "to the local target (no --target, no --stack)", append(flagNames(emuFlags()), "local")...); err != nil {
+			return nil, err
 		}
 	}
 	switch {
@@ -235,6 +231,26 @@ func choosePlatform(c *cli.Context, e appEnv, targets []platform.Target, scenari
 		return nil, err
 	}
 	return local.NewPlatform(emulate, cfg), nil
+}
+
+// onlyWith refuses the first of the named flags the user set: it only
+// applies where says, e.g. "with --stack".
+func onlyWith(c *cli.Context, where string, names ...string) error {
+	for _, name := range names {
+		if c.IsSet(name) {
+			return badInput("--%s: only applies %s", name, where)
+		}
+	}
+	return nil
+}
+
+// flagNames are the flags' names, without their aliases.
+func flagNames(flags []cli.Flag) []string {
+	out := make([]string, len(flags))
+	for i, f := range flags {
+		out[i] = f.Names()[0]
+	}
+	return out
 }
 
 // openStack maps the AWS flags onto infra.StackOptions and reads the
@@ -256,12 +272,9 @@ func openStack(c *cli.Context, e appEnv, name string) (platform.Platform, error)
 	if c.Bool("cloudwatch-concurrency") {
 		o.CloudWatch = &infra.MetricsOptions{FunctionName: c.String("cloudwatch-function-name"), Resource: c.String("cloudwatch-resource"),
 			CapacityProviderName: c.String("cloudwatch-capacity-provider-name"), Period: time.Duration(c.Int("cloudwatch-period-seconds")) * time.Second}
-	} else {
-		for _, f := range []string{"cloudwatch-function-name", "cloudwatch-resource", "cloudwatch-capacity-provider-name", "cloudwatch-period-seconds"} {
-			if c.IsSet(f) {
-				return nil, badInput("--%s: only applies with --cloudwatch-concurrency", f)
-			}
-		}
+	} else if err := onlyWith(c, "with --cloudwatch-concurrency",
+		"cloudwatch-function-name", "cloudwatch-resource", "cloudwatch-capacity-provider-name", "cloudwatch-period-seconds"); err != nil {
+		return nil, err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -335,8 +348,8 @@ func warnIfLong(w io.Writer, cfg *bench.Config) {
 // already parsed, are written with their URLs redacted.
 func setFlags(c *cli.Context, targets []platform.Target) map[string]string {
 	out := map[string]string{}
-	for _, f := range c.Command.Flags {
-		if name := f.Names()[0]; c.IsSet(name) { // by its name, not again by its aliases
+	for _, name := range flagNames(c.Command.Flags) { // by its name, not again by its aliases
+		if c.IsSet(name) {
 			out[name] = fmt.Sprint(c.Value(name))
 		}
 	}

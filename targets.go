@@ -56,12 +56,7 @@ func userTargets(c *cli.Context) ([]platform.Target, error) {
 		out = append(out, ts...)
 	}
 	if out == nil {
-		for _, f := range []string{"method", "header", "body", "workload-query"} {
-			if c.IsSet(f) {
-				return nil, badInput("--%s: only applies with --target or --targets", f)
-			}
-		}
-		return nil, nil
+		return nil, onlyWith(c, "with --target or --targets", "method", "header", "body", "workload-query")
 	}
 	for i := range out {
 		out[i].Workload = c.Bool("workload-query")
