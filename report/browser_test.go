@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -32,6 +34,18 @@ func chromium(t *testing.T) string {
 	return ""
 }
 
+// killGroup kills process group pgid and waits until none of it is left:
+// a readiness poll, bounded in case no one reaps the killed processes.
+func killGroup(t *testing.T, pgid int) {
+	_ = syscall.Kill(-pgid, syscall.SIGKILL) // already gone is fine
+	for deadline := time.Now().Add(30 * time.Second); syscall.Kill(-pgid, 0) == nil; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Errorf("chromium's process group %d is still there 30 s after SIGKILL", pgid)
+			return
+		}
+	}
+}
+
 // pageCheck is what a headless browser saw of a page.
 type pageCheck struct {
 	instances int      // live echarts instances
@@ -45,6 +59,12 @@ type pageCheck struct {
 func loadInBrowser(t *testing.T, path string) pageCheck {
 	t.Helper()
 	exe := chromium(t)
+	profile := t.TempDir()
+	// Chromium runs in a process group of its own, so that all of it (the
+	// zygote and crash handler too, which outlive the main process for a
+	// moment and write into the profile) is gone before the profile's
+	// directory is removed: this cleanup runs before TempDir's.
+	var browser atomic.Pointer[exec.Cmd]
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(exe),
 		chromedp.NoSandbox,
@@ -52,9 +72,19 @@ func loadInBrowser(t *testing.T, path string) pageCheck {
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("no-first-run", true),
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(profile),
+		chromedp.ModifyCmdFunc(func(cmd *exec.Cmd) {
+			cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+			browser.Store(cmd)
+		}),
 	)
 	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(func() {
+		cancel()
+		if cmd := browser.Load(); cmd != nil && cmd.Process != nil {
+			killGroup(t, cmd.Process.Pid)
+		}
+	})
 	defer cancel()
 	ctx, cancel := chromedp.NewContext(actx)
 	defer cancel()
