@@ -26,21 +26,33 @@ func reportCommand(stdout, stderr io.Writer) *cli.Command {
 			"   lmibench report results/high-cpu-20261123T135107Z.csv\n" +
 			"   lmibench report results/*.csv -o results/all.html",
 		OnUsageError: usageError,
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, EnvVars: env("output"),
 				Usage: "the page to write (default: beside the CSV, or index.html beside the first one)"},
 			&cli.StringSliceFlag{Name: "threshold", EnvVars: env("threshold"),
 				Usage: "a condition on each run's results, as run takes it (p99<500ms, lmi@2:errors<1%); any failure exits 99"},
 			&cli.StringFlag{Name: "summary", EnvVars: env("summary"),
 				Usage: "also write every run's summary as one JSON array to this file; - is stdout"},
-		},
+		}, costFlags()...),
 		Action: func(c *cli.Context) error {
 			var outputs, summaries []string
 			thresholds := c.StringSlice("threshold")
-			files, err := splitArgs("report", c.Args().Slice(),
-				map[string]*[]string{"o": &outputs, "output": &outputs, "summary": &summaries, "threshold": &thresholds})
+			values := map[string]*[]string{"o": &outputs, "output": &outputs, "summary": &summaries, "threshold": &thresholds}
+			costValues := map[string]*[]string{}
+			for _, n := range costFlagNames() {
+				costValues[n] = new([]string)
+				values[n] = costValues[n]
+			}
+			files, err := splitArgs("report", c.Args().Slice(), values)
 			if err != nil {
 				return err
+			}
+			for n, vs := range costValues { // given among the files: as if before them
+				for _, v := range *vs {
+					if err := c.Set(n, v); err != nil {
+						return badInput("report: --%s %q: %v", n, v, err)
+					}
+				}
 			}
 			output, summaryTo := last(outputs, c.String("output")), last(summaries, c.String("summary"))
 			if len(files) == 0 {
@@ -72,7 +84,13 @@ func reportCommand(stdout, stderr io.Writer) *cli.Command {
 			}
 			sums := make([]*report.Summary, len(runs))
 			for i, r := range runs {
+				if r.Pricing, err = pricingFromFlags(c, r.RecordedPricing(), r.EndpointNames()); err != nil {
+					return err
+				}
 				sums[i] = r.Summary()
+				if err := report.WriteAnswer(stderr, sums[i]); err != nil {
+					return &exitError{code: exitFailure, err: err}
+				}
 			}
 			if err := writeReports(runs, sums, output, stderr); err != nil {
 				return err
@@ -122,8 +140,11 @@ func splitArgs(cmd string, args []string, values map[string]*[]string) (files []
 		}
 		if !inline {
 			if i+1 == len(args) {
-				what := "a file name"
-				if name == "threshold" {
+				what := "a value"
+				switch name {
+				case "o", "output", "summary":
+					what = "a file name"
+				case "threshold":
 					what = "a condition"
 				}
 				return nil, badInput("%s: %s needs %s", cmd, arg, what)

@@ -54,7 +54,7 @@ func runCommand(e appEnv) *cli.Command {
 		Usage:        "run scenarios of staged load and record every request",
 		Description:  "Without --target or --stack, run benchmarks the built-in Lambda emulator on 127.0.0.1: " + functionList() + ".\n\n" + runExamples,
 		OnUsageError: usageError,
-		Flags:        append(append(runFlags(), stackFlags()...), emuFlags()...),
+		Flags:        append(append(append(runFlags(), stackFlags()...), emuFlags()...), costFlags()...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return badInput("run takes no arguments, got %q", c.Args().First())
@@ -166,6 +166,14 @@ func planRun(c *cli.Context, e appEnv) (*bench.Config, error) {
 	}
 	if cfg.Thresholds, err = parseThresholds(c.StringSlice("threshold"), names, prof.Len()); err != nil {
 		return nil, err
+	}
+	if cfg.Pricing, err = pricingFromFlags(c, report.DefaultPricing(), names); err != nil {
+		return nil, err
+	}
+	for i, t := range targets { // the sidecar records how each is billed
+		if f, ok := cfg.Pricing.Functions[t.Name]; ok {
+			targets[i].MemoryMB, targets[i].LMI = f.MemoryMB, f.LMI
+		}
 	}
 	if cfg.AbortOnFail && len(cfg.Thresholds) == 0 {
 		return nil, badInput("--abort-on-fail: give the thresholds to abort on with --threshold")

@@ -55,6 +55,9 @@ type Config struct {
 	Quiet bool
 	// Thresholds are checked at the end of each scenario.
 	Thresholds []report.Threshold
+	// Pricing prices the requests in the summary and report; nil is
+	// report.DefaultPricing.
+	Pricing *report.Pricing
 	// AbortOnFail ends the run, as an interrupt would, once a threshold
 	// has failed for good (Threshold.Lost), or has failed at all when the
 	// scenario is AbortDelay old (rates and quantiles may recover before).

@@ -99,6 +99,9 @@ func runScenario(ctx, cut context.Context, cfg *Config, i int, sc Scenario, stre
 		fmt.Fprintf(cfg.Log, "  %d requests were not sent: --max-inflight %d was reached (rows with error %q)\n", d, cfg.MaxInflight, attack.ErrDropped)
 	}
 	sum := res.Run.Summary()
+	if err := report.WriteAnswer(cfg.Log, sum); err != nil {
+		werr = errors.Join(werr, err)
+	}
 	if err := report.WriteJSON(res.SummaryPath, sum); err != nil {
 		werr = errors.Join(werr, err)
 	} else {
@@ -162,12 +165,12 @@ func (cfg *Config) sidecar(sc Scenario, targets []platform.Target, csvName strin
 	host, _ := os.Hostname()
 	redacted := make([]platform.Target, len(targets))
 	for i, t := range targets {
-		redacted[i] = platform.Target{Name: t.Name, URL: platform.Redact(t.URL)}
+		redacted[i] = platform.Target{Name: t.Name, URL: platform.Redact(t.URL), MemoryMB: t.MemoryMB, LMI: t.LMI}
 	}
 	info := cfg.Platform.Info()
 	return &report.Meta{
-		Platform: &info,
-		Version:  cfg.Version, CSVVersion: attack.CSVVersion, CSV: csvName,
+		Platform: &info, Pricing: cfg.Pricing,
+		Version: cfg.Version, CSVVersion: attack.CSVVersion, CSV: csvName,
 		Scenario: sc.Name, Workload: sc.Work, Stages: cfg.Stages, StageLabels: cfg.StageLabels,
 		LoadModel: cfg.Model, Think: cfg.Think.String(), MaxInflight: cfg.MaxInflight, Timeout: cfg.Timeout.String(),
 		GracefulStop: cfg.GracefulStop.String(), Targets: redacted, Start: start, Flags: cfg.Flags,

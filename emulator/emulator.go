@@ -109,11 +109,11 @@ const SampleEvery = time.Second
 func (e *Emulator) Observe(start time.Time) func(end time.Time) ([]platform.Series, error) {
 	var series []platform.Series
 	for _, f := range platform.Functions {
-		series = append(series, platform.Series{Name: f.Name + " environments", Unit: "environments"})
+		series = append(series, platform.Series{Name: f.Name + " environments", Unit: "environments", Endpoint: f.Name})
 	}
 	for _, f := range platform.Functions {
 		if f.LMI {
-			series = append(series, platform.Series{Name: f.Name + " instances", Unit: "instances"})
+			series = append(series, platform.Series{Name: f.Name + " instances", Unit: "instances", Endpoint: f.Name, Metric: platform.MetricInstances})
 		}
 	}
 	series = append(series, platform.Series{Name: "throttles (429) per second", Unit: "throttles"})

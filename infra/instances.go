@@ -118,7 +118,7 @@ func (w *ScaleInWait) Wait(ctx context.Context) error {
 // returns them as a series on the run's clock (seconds since start). A
 // failed count is skipped: it must not end the run.
 func SampleInstances(ctx context.Context, count func(context.Context) (int, error), start time.Time, every time.Duration) platform.Series {
-	s := platform.Series{Name: "capacity-provider instances", Unit: "instances"}
+	s := platform.Series{Name: "capacity-provider instances", Unit: "instances", Endpoint: lmiFunction().Name, Metric: platform.MetricInstances}
 	tick := time.NewTicker(every)
 	defer tick.Stop()
 	for {

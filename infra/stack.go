@@ -71,7 +71,7 @@ func (s *Stack) Targets() ([]platform.Target, error) {
 		if _, err := platform.CheckURL(u); err != nil {
 			return nil, fmt.Errorf("stack %s output %s: %w", s.Name, f.URLOutput, err)
 		}
-		out = append(out, platform.Target{Name: f.Name, URL: u, Workload: true})
+		out = append(out, f.Target(u))
 	}
 	return out, nil
 }

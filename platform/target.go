@@ -19,6 +19,10 @@ type Target struct {
 	// Workload says the endpoint is one of the benchmark's functions, which
 	// reads the scenario's work from its query (delay_ms, hash_loops).
 	Workload bool `json:"-"`
+	// MemoryMB and LMI say how the endpoint is billed, when known: a
+	// standard function of MemoryMB, or one on Lambda Managed Instances.
+	MemoryMB int  `json:"memory_mb,omitempty"`
+	LMI      bool `json:"lmi,omitempty"`
 }
 
 // Function is one of the benchmark's three Lambda functions: its endpoint
@@ -46,10 +50,19 @@ var Functions = []Function{
 func FunctionTargets(base string) []Target {
 	out := make([]Target, len(Functions))
 	for i, f := range Functions {
-		out[i] = Target{Name: f.Name, URL: strings.TrimSuffix(base, "/") + f.Path, Workload: true}
+		out[i] = f.Target(strings.TrimSuffix(base, "/") + f.Path)
 	}
 	return out
 }
+
+// Target is the function's endpoint at url.
+func (f Function) Target(url string) Target {
+	return Target{Name: f.Name, URL: url, Workload: true, MemoryMB: f.MemoryMB, LMI: f.LMI}
+}
+
+// MetricInstances is the Metric of a series counting the instances that
+// run an LMI endpoint, which its cost is computed from.
+const MetricInstances = "instances"
 
 // CheckURL parses an endpoint's URL: http or https, with a host.
 func CheckURL(raw string) (*url.URL, error) {

@@ -58,7 +58,7 @@ func TestCheckTargets(t *testing.T) {
 
 func TestFunctionTargets(t *testing.T) {
 	ts := FunctionTargets("http://127.0.0.1:9/")
-	if len(ts) != 3 || !reflect.DeepEqual(ts[0], Target{Name: "128", URL: "http://127.0.0.1:9/default/128/hello", Workload: true}) || ts[2].Name != "lmi" {
+	if len(ts) != 3 || !reflect.DeepEqual(ts[0], Target{Name: "128", URL: "http://127.0.0.1:9/default/128/hello", Workload: true, MemoryMB: 128}) || ts[2].Name != "lmi" || !ts[2].LMI {
 		t.Fatalf("FunctionTargets() = %v; want the three functions under the base", ts)
 	}
 	if got := Names(ts); strings.Join(got, ",") != "128,2048,lmi" {

@@ -151,9 +151,7 @@ func (r *Run) version() string {
 // axes gathers what the charts share: the time axis, stages, endpoints.
 func (r *Run) axes() *axes {
 	a := &axes{width: r.Timeline.Width().Seconds(), unit: "VUs"}
-	for _, e := range r.Stats.Endpoints() {
-		a.names = append(a.names, e.Name)
-	}
+	a.names = r.EndpointNames()
 	a.end = r.Stats.LastSend().Seconds()
 	if r.Meta != nil {
 		a.unit = r.Meta.LoadModel.Unit()

@@ -30,7 +30,9 @@ type Meta struct {
 	// Platform says what the run went against: an emulator with its
 	// parameters, a deployed stack with its CloudWatch metrics, …
 	Platform *platform.Info `json:"platform,omitempty"`
-	Start    time.Time      `json:"start"`
+	// Pricing is what the run's requests were priced at.
+	Pricing *Pricing  `json:"pricing,omitempty"`
+	Start   time.Time `json:"start"`
 	// End is when the load ended: the scenario's window ends there.
 	End         *time.Time        `json:"end,omitempty"`
 	Interrupted bool              `json:"interrupted"`

@@ -30,6 +30,8 @@ type Run struct {
 	// Extra are platform series saved beside the run (CloudWatch, the
 	// emulator's instances), drawn on the same time axis.
 	Extra []platform.Series
+	// Pricing prices the requests; nil is DefaultPricing.
+	Pricing *Pricing
 
 	Stats    Stats
 	Timeline Timeline

@@ -94,6 +94,13 @@ type Counts struct {
 	Errors   int64 // no response: transport errors, timeouts, stops, drops
 	Dropped  int64 // open model: not sent, max in-flight reached
 	Cold     int64 // function-reported cold starts
+	// Billed are the invocations AWS would bill: the function answered
+	// (it reported its handler time), or, from an endpoint that reports
+	// nothing, any response but a throttle; ByLatency of them are timed by
+	// the client's latency, which overstates the handler's time.
+	Billed, ByLatency int64
+	// BilledMS is their handler times, each rounded up to 1 ms as AWS bills.
+	BilledMS float64
 }
 
 func (c *Counts) add(r *attack.Record) {
@@ -119,6 +126,15 @@ func (c *Counts) add(r *attack.Record) {
 	}
 	if r.HasFn && r.Fn.ColdStart {
 		c.Cold++
+	}
+	switch {
+	case r.HasFn:
+		c.Billed++
+		c.BilledMS += max(1, math.Ceil(r.Fn.HandlerMS))
+	case r.Status != 0 && r.Status != 429:
+		c.Billed++
+		c.ByLatency++
+		c.BilledMS += max(1, math.Ceil(float64(r.Latency)/float64(time.Millisecond)))
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/lmibench/lmibench/cost"
 	"github.com/lmibench/lmibench/platform"
 )
 
@@ -25,8 +26,17 @@ type Summary struct {
 	Unit           string         `json:"unit"`
 	Stages         []StageSpan    `json:"stages"`
 	Platform       *platform.Info `json:"platform,omitempty"`
-	Endpoints      []EndpointSum  `json:"endpoints"`
-	Series         []SeriesSum    `json:"platform_series,omitempty"`
+	// PeakStage is the index in Stages of the stage at the profile's
+	// highest target (its hold, if it has one); the verdict and cards
+	// speak of it.
+	PeakStage int           `json:"peak_stage"`
+	Endpoints []EndpointSum `json:"endpoints"`
+	Series    []SeriesSum   `json:"platform_series,omitempty"`
+	// Cost prices the endpoints whose billing is known; absent when none is.
+	Cost *CostSum `json:"cost,omitempty"`
+	// Verdict is the run in one sentence: the peak stage's best and worst
+	// p99, the cost of each endpoint, and what happened on the way.
+	Verdict string `json:"verdict"`
 }
 
 // StageSpan is a stage's label and window in seconds since the start.
@@ -38,7 +48,10 @@ type StageSpan struct {
 
 // EndpointSum is one endpoint's results, stage by stage and over the run.
 type EndpointSum struct {
-	Name       string      `json:"name"`
+	Name string `json:"name"`
+	// ByLatency says some billed durations were timed by the client (the
+	// endpoint reported no handler time).
+	ByLatency  bool        `json:"billed_by_client_latency,omitempty"`
 	All        CellSum     `json:"all"`
 	Stages     []CellSum   `json:"stages"`
 	ErrorKinds []KindCount `json:"error_kinds"`
@@ -68,6 +81,12 @@ type CellSum struct {
 	Dropped      int64   `json:"dropped"`
 	ColdStarts   int64   `json:"cold_starts"`
 	Environments int     `json:"environments"`
+	// BilledRequests and BilledMS are what AWS would bill (cost.Usage);
+	// InstanceSeconds the LMI instances' time over the window.
+	BilledRequests  int64      `json:"billed_requests"`
+	BilledMS        float64    `json:"billed_ms"`
+	InstanceSeconds float64    `json:"instance_seconds,omitempty"`
+	Cost            *cost.Bill `json:"cost,omitempty"`
 }
 
 // CIs are the confidence intervals of the quantiles, [low, high] in ms.
@@ -85,9 +104,13 @@ type SeriesSum struct {
 	Unit     string  `json:"unit,omitempty"`
 	Endpoint string  `json:"endpoint,omitempty"`
 	Metric   string  `json:"metric,omitempty"`
+	First    float64 `json:"first"`
 	Max      float64 `json:"max"`
 	Sum      float64 `json:"sum"`
-	Partial  bool    `json:"partial,omitempty"`
+	// RiseS is when the series first rose above its first value (seconds
+	// since the start): for instances, the first scale-out.
+	RiseS   *float64 `json:"first_rise_s,omitempty"`
+	Partial bool     `json:"partial,omitempty"`
 }
 
 // Summary computes the run's summary.
@@ -99,37 +122,83 @@ func (r *Run) Summary() *Summary {
 	}
 	spans := r.spans()
 	var total time.Duration
+	var end float64
 	for i, sp := range spans {
 		s.Stages = append(s.Stages, StageSpan{Label: r.stageLabel(i), StartS: sp.Start.Seconds(), EndS: sp.End.Seconds()})
 		total += sp.End - sp.Start
+		end = max(end, sp.End.Seconds())
 	}
+	s.PeakStage = r.peakStage(spans)
 	for _, e := range r.Stats.Endpoints() {
-		es := EndpointSum{Name: e.Name, All: cellSum(&e.All, total), ErrorKinds: e.ErrorKinds()}
+		es := EndpointSum{Name: e.Name, All: r.cellSum(e.Name, &e.All, Span{End: total}, 0, end), ErrorKinds: e.ErrorKinds(), ByLatency: e.All.ByLatency > 0}
 		for i, c := range e.Stages {
-			es.Stages = append(es.Stages, cellSum(c, spans[i].End-spans[i].Start))
+			es.Stages = append(es.Stages, r.cellSum(e.Name, c, spans[i], spans[i].Start.Seconds(), spans[i].End.Seconds()))
 		}
 		s.Endpoints = append(s.Endpoints, es)
 	}
 	for _, x := range r.Extra {
 		ss := SeriesSum{Name: x.Name, Unit: x.Unit, Endpoint: x.Endpoint, Metric: x.Metric, Sum: x.Sum()}
 		for i, p := range x.Points {
+			if i == 0 {
+				ss.First = p[1]
+			}
+			if p[1] > ss.First && ss.RiseS == nil {
+				at := p[0]
+				ss.RiseS = &at
+			}
 			ss.Max = max(ss.Max, p[1])
 			ss.Partial = ss.Partial || (i < len(x.Partial) && x.Partial[i])
 		}
 		s.Series = append(s.Series, ss)
 	}
+	s.Cost = r.costSum(s)
+	s.Verdict = verdict(s)
 	return s
 }
 
-func cellSum(c *Cell, span time.Duration) CellSum {
+// peakStage is the stage at the profile's highest target, preferring one
+// that holds it over one that ramps to it; without a profile, the stage
+// that sent the most requests per second.
+func (r *Run) peakStage(spans []Span) int {
+	peak, best := 0, math.Inf(-1)
+	if r.Profile != nil {
+		for i, seg := range r.Profile.Segments() {
+			score := seg.To
+			if seg.From == seg.To {
+				score += 0.5 // a hold at the top beats the ramp to it
+			}
+			if i < len(spans) && score > best {
+				peak, best = i, score
+			}
+		}
+		return peak
+	}
+	for i, sp := range spans {
+		var n int64
+		for _, e := range r.Stats.Endpoints() {
+			if i < len(e.Stages) {
+				n += e.Stages[i].Requests - e.Stages[i].Dropped
+			}
+		}
+		if rate := PerSecond(n, sp.End-sp.Start); rate > best {
+			peak, best = i, rate
+		}
+	}
+	return peak
+}
+
+// cellSum is one endpoint's cell over span, priced over [a, b] seconds.
+func (r *Run) cellSum(name string, c *Cell, span Span, a, b float64) CellSum {
+	bill, instanceSeconds := r.bill(name, &c.Counts, a, b)
 	q := func(p float64) float64 { return ms(c.Quantile(p)) }
 	ci := func(p float64) [2]float64 { lo, hi := c.quantileCI(p); return [2]float64{ms(lo), ms(hi)} }
 	return CellSum{
-		Requests: c.Requests, Successes: c.OK, RPS: round3(c.sentPerSecond(Span{End: span})),
+		Requests: c.Requests, Successes: c.OK, RPS: round3(c.sentPerSecond(span)),
 		P50: q(0.5), P90: q(0.9), P95: q(0.95), P99: q(0.99), P999: q(0.999), Max: ms(c.Max()),
 		CI:   CIs{P50: ci(0.5), P90: ci(0.9), P95: ci(0.95), P99: ci(0.99), P999: ci(0.999)},
 		S3xx: c.S3xx, S4xx: c.S4xx, S429: c.S429, S5xx: c.S5xx, Transport: c.Errors - c.Dropped, Dropped: c.Dropped,
 		ColdStarts: c.Cold, Environments: len(c.Envs),
+		BilledRequests: c.Billed, BilledMS: c.BilledMS, Cost: bill, InstanceSeconds: instanceSeconds,
 	}
 }
 

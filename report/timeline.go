@@ -62,6 +62,9 @@ func (c *Counts) merge(o *Counts) {
 	c.Errors += o.Errors
 	c.Dropped += o.Dropped
 	c.Cold += o.Cold
+	c.Billed += o.Billed
+	c.ByLatency += o.ByLatency
+	c.BilledMS += o.BilledMS
 }
 
 // Timeline accumulates records per endpoint into time buckets. Its zero
