@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"net/http"
 	"os"
 	"os/exec"
@@ -234,5 +235,41 @@ func TestRedirectsFlag(t *testing.T) {
 	}
 	if r := run("0"); r.code != exitBadInput || !strings.Contains(r.stderr, "or -1 to record the 3xx") {
 		t.Errorf("--redirects 0: exit %d %q", r.code, r.stderr)
+	}
+}
+
+// TestCostOfATargetRun: --cost-endpoint prices an endpoint of --target,
+// the sidecar records it, and report reprices the run with flags given
+// among its files, over what the run recorded.
+func TestCostOfATargetRun(t *testing.T) {
+	srv, _ := countingServer(t, function.New())
+	dir := t.TempDir()
+	r := runCLI(t, nil, "run", "--scenario", "fast-io", "--stage-targets", "2", "--duration", "300ms", "--think", "0",
+		"--io-fast-delay-ms", "1", "--target", "api="+srv.URL, "--cost-endpoint", "api=1024", "--cost-at", "1e6/h", "--output-dir", dir)
+	if r.code != exitOK {
+		t.Fatalf("exit %d; stderr:\n%s", r.code, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "api (standard 1024 MB): $") || !strings.Contains(r.stderr, "a month at 277.8 req/s") {
+		t.Fatalf("stderr lacks the endpoint's cost:\n%s", r.stderr)
+	}
+	csvs, _ := filepath.Glob(filepath.Join(dir, "*.csv"))
+	if len(csvs) != 1 {
+		t.Fatalf("csvs = %v", csvs)
+	}
+	side, err := report.ReadMeta(strings.TrimSuffix(csvs[0], ".csv") + ".json")
+	if err != nil || side.Targets[0].MemoryMB != 1024 || side.Pricing == nil || side.Pricing.At != 1e6/3600.0 {
+		t.Fatalf("sidecar: %+v, %v; want the endpoint's memory and the pricing", side, err)
+	}
+	var sums []report.Summary
+	rr := runCLI(t, nil, "report", csvs[0], "--architecture", "x86_64", "--summary", "-", "-o", filepath.Join(dir, "x.html"))
+	if err := json.Unmarshal([]byte(rr.stdout), &sums); rr.code != exitOK || err != nil {
+		t.Fatalf("report: exit %d, %v; stderr:\n%s", rr.code, err, rr.stderr)
+	}
+	c := sums[0].Cost
+	if c == nil || c.Prices.GBSecond != 0.0000166667 || c.AtRPS != 1e6/3600.0 || c.Endpoints[0].MemoryMB != 1024 || c.Endpoints[0].PerMillion <= 0.2 {
+		t.Fatalf("report's cost = %+v; want x86_64's price over the recorded projection and memory", c)
+	}
+	if rr := runCLI(t, nil, "report", csvs[0], "--discount-ec2"); rr.code != exitBadInput || !strings.Contains(rr.stderr, "--discount-ec2 needs a value") {
+		t.Errorf("report --discount-ec2 without a value: exit %d, %q", rr.code, rr.stderr)
 	}
 }

@@ -116,6 +116,13 @@ func TestBadInputIsRefusedBeforeAnyRequest(t *testing.T) {
 		{"bad flag value", []string{"--timeout", "soon"}, "invalid value"},
 		{"argument", []string{"extra"}, `run takes no arguments`},
 		{"emulator flag with a target", []string{"--emu-time-scale", "10"}, "--emu-time-scale: only applies to the local target"},
+		{"negative price", []string{"--price-gb-second", "-1"}, "--price-gb-second -1: must be >= 0"},
+		{"whole discount", []string{"--discount-ec2", "100"}, "--discount-ec2 100: must be a percentage within 0..99"},
+		{"unknown architecture", []string{"--architecture", "sparc"}, `--architecture "sparc": want arm64 or x86_64`},
+		{"bad cost-at", []string{"--cost-at", "200/week"}, `--cost-at "200/week": unit "week"`},
+		{"zero cost-at", []string{"--cost-at", "0/s"}, `--cost-at "0/s": want a positive rate`},
+		{"cost-endpoint of no endpoint", []string{"--cost-endpoint", "b=1024"}, `--cost-endpoint "b=1024": no endpoint is named "b"`},
+		{"cost-endpoint memory", []string{"--cost-endpoint", "a=64"}, `within 128..10240`},
 	}
 	for _, tt := range tests {
 		args := append([]string{"run", "--output-dir", dir, target}, tt.args...)

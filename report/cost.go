@@ -235,7 +235,7 @@ func costLines(c *CostSum) []string {
 			l += "; duration timed by the client, an upper bound"
 		}
 		if c.AtRPS > 0 {
-			l += fmt.Sprintf("; %s a month at %g req/s", USD(e.Monthly), c.AtRPS)
+			l += fmt.Sprintf("; %s a month at %.4g req/s", USD(e.Monthly), c.AtRPS)
 		}
 		if b := e.BreakEven; b != nil {
 			if b.Never {

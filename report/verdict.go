@@ -99,7 +99,7 @@ func events(s *Summary) []string {
 			out = append(out, fmt.Sprintf("%s %d not sent (max in-flight)", e.Name, n))
 		}
 		if n := e.All.ColdStarts; n > 0 {
-			out = append(out, fmt.Sprintf("%s %d cold starts", e.Name, n))
+			out = append(out, fmt.Sprintf("%s %d cold start%s", e.Name, n, map[bool]string{true: "s"}[n != 1]))
 		}
 	}
 	for _, x := range s.Series {
