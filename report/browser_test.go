@@ -17,6 +17,7 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/lmibench/lmibench/platform"
+	"github.com/lmibench/lmibench/stages"
 )
 
 // chromium finds Debian's headless browser. CI installs it; elsewhere the
@@ -52,6 +53,9 @@ type pageCheck struct {
 	plots     int      // chart elements on the page
 	errors    []string // console errors and uncaught exceptions
 	requests  []string // every URL the page asked for
+	cards     int      // endpoint cards shown
+	verdict   string   // the verdict's text
+	saveable  int      // charts offering save-as-PNG
 }
 
 // loadInBrowser opens path from file:// in headless Chromium and reports
@@ -115,7 +119,8 @@ func loadInBrowser(t *testing.T, path string) pageCheck {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var instances, plots int
+	var instances, plots, cards, saveable int
+	var verdict string
 	if err := chromedp.Run(ctx, network.Enable(), runtime.Enable(), chromedp.Navigate("file://"+abs)); err != nil {
 		t.Fatalf("load %s in %s: %v", path, exe, err)
 	}
@@ -131,6 +136,12 @@ func loadInBrowser(t *testing.T, path string) pageCheck {
 	err = chromedp.Run(ctx,
 		chromedp.Evaluate(`document.querySelectorAll(".plot").length`, &plots),
 		chromedp.Evaluate(`Array.from(document.querySelectorAll(".plot")).filter(el => echarts.getInstanceByDom(el)).length`, &instances),
+		chromedp.Evaluate(`document.querySelectorAll(".card").length`, &cards),
+		chromedp.Evaluate(`(document.querySelector(".verdict") || {}).textContent || ""`, &verdict),
+		chromedp.Evaluate(`Array.from(document.querySelectorAll(".plot")).filter(el => {
+			const tb = echarts.getInstanceByDom(el).getOption().toolbox;
+			return tb && tb[0].feature.saveAsImage.show;
+		}).length`, &saveable),
 		// Exercise the log-scale toggles too: they must not throw, also when
 		// ECharts redraws on the next frames.
 		chromedp.Evaluate(`document.querySelectorAll("button.log").forEach(b => b.click());
@@ -142,15 +153,15 @@ func loadInBrowser(t *testing.T, path string) pageCheck {
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	got.instances, got.plots = instances, plots
+	got.instances, got.plots, got.cards, got.verdict, got.saveable = instances, plots, cards, verdict, saveable
 	return got
 }
 
-func assertCleanPage(t *testing.T, path string, wantCharts int) {
+func assertCleanPage(t *testing.T, path string, wantCharts int) pageCheck {
 	t.Helper()
 	got := loadInBrowser(t, path)
-	if got.plots != wantCharts || got.instances != wantCharts {
-		t.Errorf("%s: %d echarts instances on %d chart elements; want %d of each", path, got.instances, got.plots, wantCharts)
+	if got.plots != wantCharts || got.instances != wantCharts || got.saveable != wantCharts {
+		t.Errorf("%s: %d echarts instances on %d chart elements, %d saveable as PNG; want %d of each", path, got.instances, got.plots, got.saveable, wantCharts)
 	}
 	if len(got.errors) > 0 {
 		t.Errorf("%s: console errors: %q", path, got.errors)
@@ -160,18 +171,27 @@ func assertCleanPage(t *testing.T, path string, wantCharts int) {
 			t.Errorf("%s: the page requested %s; want no network request", path, u)
 		}
 	}
+	return got
 }
 
 func TestPageInBrowser(t *testing.T) {
 	chromium(t)
 	dir := t.TempDir()
 	run := syntheticRun(20000, true)
-	run.Extra = []platform.Series{{Name: "LMI instances", Unit: "instances", Points: [][2]float64{{0, 3}, {30, 4}, {60, 6}}}}
+	// The hostile-named endpoint runs on LMI, the 128 one is standard: a
+	// card each, the cost table and the cost chart.
+	run.Meta.Targets[0].MemoryMB, run.Meta.Targets[2].LMI = 128, true
+	run.Profile, _ = stages.New(run.Meta.Stages, true)
+	run.Extra = []platform.Series{{Name: "LMI instances", Unit: "instances", Endpoint: evil, Metric: platform.MetricInstances,
+		Points: [][2]float64{{0, 3}, {30, 4}, {60, 6}}}}
 	page := filepath.Join(dir, "high-cpu.html")
 	if err := WriteFile(page, func(w io.Writer) error { return run.WritePage(w, "index.html") }); err != nil {
 		t.Fatal(err)
 	}
-	assertCleanPage(t, page, 11)
+	got := assertCleanPage(t, page, 12)
+	if got.cards != 3 || !strings.HasPrefix(got.verdict, "high-cpu, peak stage 64→128 VUs: ") || !strings.Contains(got.verdict, "cost per million requests 128 $") {
+		t.Errorf("%s: %d cards, verdict %q; want a card per endpoint and the verdict with costs", page, got.cards, got.verdict)
+	}
 
 	index := filepath.Join(dir, "index.html")
 	other := syntheticRun(500, false)

@@ -3,10 +3,14 @@ package report
 import (
 	"fmt"
 	"math"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
+
+	"github.com/lmibench/lmibench/platform"
 )
 
 // palette gives each endpoint one colour on every chart.
@@ -25,6 +29,9 @@ type chartSpec struct {
 	Note      string
 	Time      bool // on the shared elapsed-time axis, zoomed together
 	LogToggle bool // offers a log-scale y axis
+	// Collapsed, when set, stands in for a chart with nothing to show
+	// ("no 5xx, no 429, no transport errors").
+	Collapsed string
 	chart     echart
 }
 
@@ -44,18 +51,29 @@ func (a *axes) timeX() opts.XAxis {
 	return opts.XAxis{Type: "value", Name: "elapsed s", Min: 0, Max: math.Ceil(a.end), NameLocation: "middle", NameGap: 28}
 }
 
-// stageLines marks the stage boundaries with their labels ("64→128 VUs").
-func (a *axes) stageLines() []charts.SeriesOpts {
-	items := make([]opts.MarkLineNameXAxisItem, len(a.starts))
+// stageBands shades every other stage and names each at the top of its
+// band ("64→128 VUs"), clear of the axes, where labels on boundary lines
+// sat on the y axis and on each other.
+func (a *axes) stageBands() []charts.SeriesOpts {
+	bands := make([][]opts.MarkAreaData, len(a.starts))
 	for i, s := range a.starts {
-		items[i] = opts.MarkLineNameXAxisItem{Name: a.labels[i], XAxis: s}
+		end := a.end
+		if i+1 < len(a.starts) {
+			end = a.starts[i+1]
+		}
+		shade := "rgba(84, 112, 198, 0.06)"
+		if i%2 == 1 {
+			shade = "rgba(0, 0, 0, 0)"
+		}
+		bands[i] = []opts.MarkAreaData{
+			{Name: a.labels[i], XAxis: s, MarkAreaStyle: opts.MarkAreaStyle{ItemStyle: &opts.ItemStyle{Color: shade}}},
+			{XAxis: end},
+		}
 	}
 	return []charts.SeriesOpts{
-		charts.WithMarkLineNameXAxisItemOpts(items...),
-		charts.WithMarkLineStyleOpts(opts.MarkLineStyle{
-			Symbol:    []string{"none", "none"},
-			Label:     &opts.Label{Show: opts.Bool(true), Formatter: "{b}", Position: "insideEndTop", Color: "#666"},
-			LineStyle: &opts.LineStyle{Type: "dashed", Color: "#999", Width: 1},
+		charts.WithMarkAreaData(bands...),
+		charts.WithMarkAreaStyleOpts(opts.MarkAreaStyle{
+			Label: &opts.Label{Show: opts.Bool(true), Position: "insideTop", Color: "#555", FontSize: 11},
 		}),
 	}
 }
@@ -63,7 +81,7 @@ func (a *axes) stageLines() []charts.SeriesOpts {
 // seriesOpts adds the stage lines to the first series of a time chart.
 func (a *axes) seriesOpts(first bool, o ...charts.SeriesOpts) []charts.SeriesOpts {
 	if first {
-		o = append(o, a.stageLines()...)
+		o = append(o, a.stageBands()...)
 	}
 	return o
 }
@@ -73,10 +91,15 @@ func common(yName string, legend bool, extra ...charts.GlobalOpts) []charts.Glob
 		charts.WithInitializationOpts(opts.Initialization{Width: "100%", Height: "360px"}),
 		charts.WithYAxisOpts(opts.YAxis{Name: yName, Type: "value", AxisLabel: &opts.AxisLabel{}}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(legend), Top: "0", Type: "scroll"}),
-		charts.WithGridOpts(opts.Grid{Left: "64", Right: "64", Top: "40", Bottom: "64"}),
+		charts.WithLegendOpts(legendOpts(legend, nil)),
+		charts.WithGridOpts(opts.Grid{Left: "64", Right: "64", Top: "48", Bottom: "64"}),
 	}
 	return append(o, extra...)
+}
+
+// legendOpts is every chart's legend: one scrolling line at the top.
+func legendOpts(show bool, selected map[string]bool) opts.Legend {
+	return opts.Legend{Show: opts.Bool(show), Top: "0", Left: "8", Right: "8", Type: "scroll", Selected: selected}
 }
 
 func (a *axes) timeChart(yName string, extra ...charts.GlobalOpts) *charts.Line {
@@ -160,22 +183,27 @@ func (r *Run) percentilesOverTime(a *axes) chartSpec {
 			first = false
 		}
 	}
-	l.SetGlobalOptions(charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "0", Type: "scroll", Selected: hidden}))
+	l.SetGlobalOptions(charts.WithLegendOpts(legendOpts(true, hidden)))
 	return chartSpec{Title: "p50, p90, p99 over time", Time: true, LogToggle: true, chart: l,
 		Note: fmt.Sprintf("Per %s bucket, successful requests only (failures have their own charts). p50 and p90 are off until picked in the legend.", secs(a.width))}
 }
 
-// stageBars is chart 3: a quantile per stage per endpoint.
-func (r *Run) stageBars(a *axes) chartSpec {
+// stageBars is a quantile per stage per endpoint: p99, and p90 and p50
+// in the legend unless onlyP99 (the index's small charts).
+func (r *Run) stageBars(a *axes, onlyP99 bool) chartSpec {
 	b := charts.NewBar()
 	b.SetGlobalOptions(common("latency ms", true)...)
 	b.SetXAxis(a.labels)
 	hidden := map[string]bool{}
+	qs := []struct {
+		label string
+		q     float64
+	}{{"p99", 0.99}, {"p90", 0.9}, {"p50", 0.5}}
+	if onlyP99 {
+		qs = qs[:1]
+	}
 	for i, e := range r.Stats.Endpoints() {
-		for _, q := range []struct {
-			label string
-			q     float64
-		}{{"p99", 0.99}, {"p90", 0.9}, {"p50", 0.5}} {
+		for _, q := range qs {
 			data := make([]opts.BarData, len(a.labels))
 			for s := range a.labels {
 				if s < len(e.Stages) && e.Stages[s].Latency.Count() > 0 {
@@ -191,13 +219,33 @@ func (r *Run) stageBars(a *axes) chartSpec {
 			b.AddSeries(name, data, itemColor(a.color(i)))
 		}
 	}
-	b.SetGlobalOptions(charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "0", Type: "scroll", Selected: hidden}))
-	return chartSpec{Title: "p99 per stage", chart: b,
-		Note: "Successful requests only; p50 and p90 are in the legend."}
+	b.SetGlobalOptions(charts.WithLegendOpts(legendOpts(true, hidden)))
+	note := "Successful requests only; p50 and p90 are in the legend."
+	if onlyP99 {
+		note = "Successful requests only."
+	}
+	return chartSpec{Title: "p99 per stage", chart: b, Note: note}
+}
+
+// noFailures stands in for the failure charts of a run without any.
+const noFailures = "No 5xx, no 429, no transport errors: every request was answered with 2xx/3xx or 4xx other than 429."
+
+// failed says whether any request of the run failed (5xx, 429, no response).
+func (r *Run) failed() bool {
+	for _, e := range r.Stats.Endpoints() {
+		if e.All.S5xx+e.All.S429+e.All.Errors > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // failureRates is chart 4a: 5xx and 429 rates per stage.
 func (r *Run) failureRates(a *axes) chartSpec {
+	const title = "5xx, 429 and transport-error rates per stage"
+	if !r.failed() {
+		return chartSpec{Title: title, Collapsed: noFailures}
+	}
 	b := charts.NewBar()
 	b.SetGlobalOptions(common("% of requests", true)...)
 	b.SetXAxis(a.labels)
@@ -215,12 +263,16 @@ func (r *Run) failureRates(a *axes) chartSpec {
 			b.AddSeries(e.Name+" "+k, data, itemColor(a.color(i)))
 		}
 	}
-	return chartSpec{Title: "5xx, 429 and transport-error rates per stage", chart: b,
+	return chartSpec{Title: title, chart: b,
 		Note: "Percent of each stage's requests: 5xx responses, 429 throttles, and requests with no response (timeouts, refused, reset, dropped, stopped)."}
 }
 
 // failuresOverTime is chart 4b: error and 5xx counts per second.
 func (r *Run) failuresOverTime(a *axes) chartSpec {
+	const title = "5xx and errors over time"
+	if !r.failed() && len(r.throttleRows()) == 0 {
+		return chartSpec{Title: title, Collapsed: noFailures}
+	}
 	l := a.timeChart("per second")
 	first := true
 	for i, name := range a.names {
@@ -250,7 +302,7 @@ func (r *Run) failuresOverTime(a *axes) chartSpec {
 	if len(r.throttleRows()) > 0 {
 		note += " Dotted: CloudWatch's Throttles per second, averaged over each period. " + throttleNote
 	}
-	return chartSpec{Title: "5xx and errors over time", Time: true, chart: l, Note: note}
+	return chartSpec{Title: title, Time: true, chart: l, Note: note}
 }
 
 // throughput is chart 5: achieved req/s with the profile's target.
@@ -334,23 +386,40 @@ func (r *Run) environments(a *axes) chartSpec {
 		Note: "Distinct env_id values that answered in each " + secs(a.width) + " bucket, and cold starts (right axis), as the function reports them."}
 }
 
-// latencyVsLoad is chart 8: p99 against the load at the time.
+// latencyVsLoad is p99 against the load: per endpoint, the buckets at
+// each target merged into one point, joined in order of load so the knee
+// shows.
 func (r *Run) latencyVsLoad(a *axes) chartSpec {
-	s := charts.NewScatter()
-	s.SetGlobalOptions(common("p99 ms", true,
+	l := charts.NewLine()
+	l.SetGlobalOptions(common("p99 ms", true,
 		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: a.unit, NameLocation: "middle", NameGap: 28}),
-		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}))...)
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}))...)
 	for i, name := range a.names {
-		var data []opts.ScatterData
+		byLoad := map[float64]*Latency{}
 		for _, b := range r.Timeline.Buckets(name) {
-			if b.Latency.Count() > 0 {
-				data = append(data, opts.ScatterData{Value: []interface{}{round3(b.Target()), ms(b.Quantile(0.99))}})
+			if b.Latency.Count() == 0 {
+				continue
 			}
+			t := round3(b.Target())
+			if byLoad[t] == nil {
+				byLoad[t] = &Latency{}
+			}
+			byLoad[t].merge(&b.Latency)
 		}
-		s.AddSeries(name, data, itemColor(a.color(i)), charts.WithScatterChartOpts(opts.ScatterChart{SymbolSize: 6}))
+		loads := make([]float64, 0, len(byLoad))
+		for t := range byLoad {
+			loads = append(loads, t)
+		}
+		sort.Float64s(loads)
+		data := make([]opts.LineData, len(loads))
+		for j, t := range loads {
+			data[j] = opts.LineData{Value: []interface{}{t, ms(byLoad[t].Quantile(0.99))}}
+		}
+		l.AddSeries(name, data, lineStyle(a.color(i), "solid"), itemColor(a.color(i)),
+			charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(true), SymbolSize: 5}))
 	}
-	return chartSpec{Title: "Latency against load", LogToggle: true, chart: s,
-		Note: "Each point is one " + secs(a.width) + " bucket: its p99 against the target (" + a.unit + ") at the time. Where a line bends up, that function starts to break."}
+	return chartSpec{Title: "Latency against load", LogToggle: true, chart: l,
+		Note: "p99 of each endpoint at each load (" + a.unit + "), from every " + secs(a.width) + " bucket at that load, joined in order of load: where a line bends up, that function starts to break."}
 }
 
 // statusCodes is chart 9: outcomes per second over all endpoints.
@@ -414,7 +483,8 @@ func (r *Run) extraSeries(a *axes) chartSpec {
 				partial = true
 			}
 		}
-		l.AddSeries(s.Name, data, a.seriesOpts(i == 0, itemColor(palette[(i+3)%len(palette)]),
+		color, style := a.seriesLook(s)
+		l.AddSeries(s.Name, data, a.seriesOpts(i == 0, itemColor(color), lineStyle(color, style),
 			charts.WithLineChartOpts(opts.LineChart{YAxisIndex: axis, Step: "end"}))...)
 	}
 	note := "Series saved with the run: execution environments, concurrency and instances as the platform reported them."
@@ -422,6 +492,31 @@ func (r *Run) extraSeries(a *axes) chartSpec {
 		note += " Triangles mark partial periods: they reach outside the scenario or were not yet published when fetched, so they count only part of what they would."
 	}
 	return chartSpec{Title: "The platform's side", Time: true, chart: l, Note: note}
+}
+
+// seriesLook is a platform series' colour and line: its endpoint's colour
+// (as on every other chart), a line style per unit; a series of no
+// endpoint is grey.
+func (a *axes) seriesLook(s platform.Series) (color, style string) {
+	styles := map[string]string{"instances": "dashed", "throttles": "dotted"}
+	style = styles[s.Unit]
+	if style == "" {
+		style = "solid"
+	}
+	endpoint := s.Endpoint
+	if endpoint == "" { // series files from before series named their endpoint
+		for _, n := range a.names {
+			if strings.HasPrefix(s.Name, n+" ") {
+				endpoint = n
+			}
+		}
+	}
+	for j, n := range a.names {
+		if n == endpoint {
+			return a.color(j), style
+		}
+	}
+	return "#777", style
 }
 
 func round3(v float64) float64 { return math.Round(v*1000) / 1000 }

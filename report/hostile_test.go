@@ -108,6 +108,9 @@ func FuzzReadRuns(f *testing.F) {
 			// template itself is tested on its own: it is slow to fuzz).
 			_, specs := r.page("")
 			for _, s := range specs {
+				if s.Collapsed != "" {
+					continue
+				}
 				s.chart.Validate()
 				if _, err := json.Marshal(s.chart.JSON()); err != nil {
 					t.Fatalf("chart %q: %v", s.Title, err)

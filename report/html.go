@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-echarts/go-echarts/v2/opts"
+
 	"github.com/lmibench/lmibench/attack"
 	"github.com/lmibench/lmibench/platform"
 )
@@ -47,23 +49,30 @@ var pageTmpl = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 {{if .Index}}<p class="nav"><a href="{{.Index}}">← all scenarios</a></p>{{end}}
 {{if .Banner}}<p class="banner">{{.Banner}}</p>{{end}}
 {{range .Warnings}}<p class="warning">{{.}}</p>{{end}}
-{{if .Facts}}<dl class="facts">{{range .Facts}}<dt>{{.Name}}</dt><dd>{{.Value}}</dd>{{end}}</dl>{{end}}
+{{if .Verdict}}<p class="verdict">{{.Verdict}}</p>{{end}}
+{{if .Cards}}<div class="cards">{{range .Cards}}<div class="card" style="border-top-color: {{.Color}}">
+<h3>{{.Title}}</h3><p class="kind">{{.Kind}}</p>
+<dl>{{range .Items}}<dt>{{.Name}}</dt><dd>{{.Value}}</dd>{{end}}</dl></div>{{end}}</div>{{end}}
+{{if .Measured}}<p class="measured">Measured on {{.Measured}}.</p>{{end}}
+{{if .Facts}}<details class="facts"><summary>Run details: workload, stages, load model, endpoints, versions</summary>
+<dl class="facts">{{range .Facts}}<dt>{{.Name}}</dt><dd>{{.Value}}</dd>{{end}}</dl></details>{{end}}
 </header>
 {{range .Tables}}<section class="table">
 <h2>{{.Title}}</h2>
 {{if .Note}}<p class="note">{{.Note}}</p>{{end}}
 <table><thead><tr>{{range .Head}}<th>{{.}}</th>{{end}}</tr></thead>
-<tbody>{{range .Rows}}<tr>{{range .}}<td>{{if .Link}}<a href="{{.Link}}">{{.Text}}</a>{{else}}{{.Text}}{{end}}</td>{{end}}</tr>{{end}}</tbody></table>
+<tbody>{{range .Rows}}<tr>{{range .}}<td{{if .Wrap}} class="wrap"{{end}}>{{if .Link}}<a href="{{.Link}}">{{.Text}}</a>{{else}}{{.Text}}{{end}}</td>{{end}}</tr>{{end}}</tbody></table>
 </section>
 {{end}}
 {{if .Grid}}<div class="grid">{{end}}
-{{range .Charts}}<section class="chart">
+{{range .Charts}}{{if .Collapsed}}<section class="chart collapsed"><h2>{{.Title}}</h2><p class="note">{{.Collapsed}}</p></section>
+{{else}}<section class="chart">
 <h2>{{.Title}}{{if .LogToggle}} <button type="button" class="log" data-chart="{{.ID}}">log scale</button>{{end}}</h2>
 {{if .Note}}<p class="note">{{.Note}}</p>{{end}}
 <div class="plot" id="{{.ID}}" data-time="{{.Time}}"></div>
 <script type="application/json" id="{{.ID}}-options">{{.Options}}</script>
 </section>
-{{end}}
+{{end}}{{end}}
 {{if .Grid}}</div>{{end}}
 <footer>lmibench {{.Version}} · charts by Apache ECharts (Apache-2.0)</footer>
 <script>{{.JS}}</script>
@@ -73,7 +82,10 @@ var pageTmpl = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 
 type fact struct{ Name, Value string }
 
-type cell struct{ Text, Link string }
+type cell struct {
+	Text, Link string
+	Wrap       bool // a sentence, not a figure
+}
 
 type table struct {
 	Title, Note string
@@ -86,9 +98,18 @@ type renderedChart struct {
 	Options template.JS
 }
 
+// card is one endpoint's headline figures.
+type card struct {
+	Title, Kind, Color string
+	Items              []fact
+}
+
 type page struct {
 	Title, Index, Version string
 	Banner                string // what the numbers are not, first of all
+	Verdict               string // the run in one sentence
+	Cards                 []card
+	Measured              string // what the run went against
 	Grid                  bool   // charts side by side
 	Warnings              []string
 	Facts                 []fact
@@ -103,9 +124,17 @@ func (p *page) render(w io.Writer, specs []chartSpec) error {
 	p.CSS, p.ECharts, p.JS = template.CSS(pageCSS), template.JS(echartsJS), template.JS(pageJS)
 	for i, s := range specs {
 		s.ID = fmt.Sprintf("chart%d", i+1)
+		if s.Collapsed != "" {
+			p.Charts = append(p.Charts, renderedChart{chartSpec: s})
+			continue
+		}
 		s.chart.Validate()
+		o := s.chart.JSON()
+		// Every chart saves itself as a PNG, for write-ups.
+		o["toolbox"] = opts.Toolbox{Show: opts.Bool(true), Right: "4", Bottom: "4", Feature: &opts.ToolBoxFeature{
+			SaveAsImage: &opts.ToolBoxFeatureSaveAsImage{Show: opts.Bool(true), Type: "png", Name: pngName(p.Title, s.Title), Title: "save as PNG"}}}
 		// json.Marshal escapes <, > and &, so no text can end the block.
-		b, err := json.Marshal(s.chart.JSON())
+		b, err := json.Marshal(o)
 		if err != nil {
 			return fmt.Errorf("chart %q: %w", s.Title, err)
 		}
@@ -124,21 +153,43 @@ func (r *Run) WritePage(w io.Writer, index string) error {
 	return p.render(w, specs)
 }
 
-// page is the run's page and its charts, before rendering.
+// page is the run's page and its charts, before rendering: the verdict
+// and a card per endpoint first, then the facts folded, the tables, and
+// the charts, the one that compares the endpoints per stage first.
 func (r *Run) page(index string) (*page, []chartSpec) {
 	a := r.axes()
-	p := &page{Title: "lmibench · " + r.Name(), Index: index, Version: r.version(), Facts: r.facts(a), Tables: r.tables(a), Banner: r.banner()}
+	s := r.Summary()
+	p := &page{Title: "lmibench · " + r.Name(), Index: index, Version: r.version(), Facts: r.facts(a), Banner: r.banner(),
+		Verdict: s.Verdict, Cards: r.cards(a, s), Measured: r.measured()}
 	if r.Warning != "" {
 		p.Warnings = append(p.Warnings, r.Warning)
 	}
+	if t, ok := costTable(s.Cost); ok {
+		p.Tables = append(p.Tables, t)
+	}
+	p.Tables = append(p.Tables, r.tables(a)...)
 	specs := []chartSpec{
-		r.latencyScatter(a), r.percentilesOverTime(a), r.stageBars(a), r.failureRates(a), r.failuresOverTime(a),
-		r.throughput(a), r.distribution(a), r.environments(a), r.latencyVsLoad(a), r.statusCodes(a),
+		r.stageBars(a, false), r.latencyVsLoad(a), r.latencyScatter(a), r.percentilesOverTime(a), r.failureRates(a), r.failuresOverTime(a),
+		r.throughput(a), r.distribution(a), r.environments(a), r.statusCodes(a),
 	}
 	if len(r.Extra) > 0 {
 		specs = append(specs, r.extraSeries(a))
 	}
+	if c, ok := costChart(a, s.Cost); ok {
+		specs = append(specs, c)
+	}
 	return p, specs
+}
+
+// pngName names a chart's PNG after the page and the chart.
+func pngName(page, chart string) string {
+	f := func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+			return r
+		}
+		return '-'
+	}
+	return strings.Trim(strings.Map(f, strings.TrimPrefix(page, "lmibench · ")+"-"+chart), "-")
 }
 
 func (r *Run) version() string {
@@ -197,9 +248,6 @@ func (r *Run) facts(a *axes) []fact {
 			f = append(f, fact{"start", r.Start.UTC().Format(time.RFC3339)})
 		}
 		return f
-	}
-	if m.Platform != nil {
-		f = append(f, fact{"measured on", measuredOn(m.Platform)})
 	}
 	f = append(f, fact{"workload", m.Workload.String()}, fact{"stages", strings.Join(a.labels, ", ")})
 	model := "vus (closed: each VU waits for its response, then thinks " + m.Think + ")"
@@ -267,6 +315,14 @@ func (r *Run) banner() string {
 		return emulatedBanner
 	}
 	return ""
+}
+
+// measured says what the run went against, or nothing without a sidecar.
+func (r *Run) measured() string {
+	if r.Meta == nil || r.Meta.Platform == nil {
+		return ""
+	}
+	return measuredOn(r.Meta.Platform)
 }
 
 // measuredOn says what the run went against.

@@ -128,9 +128,32 @@ func TestIndex(t *testing.T) {
 		t.Fatal(err)
 	}
 	html := b.String()
-	for _, want := range []string{`href="a.html"`, `href="c.html"`, "p99 per stage · high-cpu", "Scenarios"} {
+	for _, want := range []string{`href="a.html"`, `href="c.html"`, "p99 per stage · high-cpu", "Scenarios", "Verdicts", a.Summary().Verdict[:40]} {
 		if !strings.Contains(html, want) {
 			t.Errorf("index lacks %q", want)
 		}
+	}
+}
+
+// TestFailureChartsCollapse: a run without a failure shows one line where
+// the failure charts would be, and the page's first screen has the verdict
+// and a card per endpoint before the folded facts.
+func TestFailureChartsCollapse(t *testing.T) {
+	r := &Run{}
+	for i := range 200 {
+		r.Add(&attack.Record{Endpoint: []string{"a", "b"}[i%2], Status: 200, Latency: time.Duration(10+i%7) * time.Millisecond,
+			Elapsed: time.Duration(i) * 10 * time.Millisecond})
+	}
+	html := render(t, r)
+	if strings.Count(html, noFailures) != 2 || strings.Count(html, `class="plot"`) != 8 {
+		t.Errorf("page has the no-failure line %d times and %d charts; want 2 and 8", strings.Count(html, noFailures), strings.Count(html, `class="plot"`))
+	}
+	verdict, cards := strings.Index(html, `class="verdict"`), strings.Index(html, `class="card"`)
+	if verdict < 0 || cards < verdict || strings.Count(html, `class="card"`) != 2 {
+		t.Errorf("verdict at %d, cards at %d: want the verdict, then a card per endpoint", verdict, cards)
+	}
+	withFacts := render(t, syntheticRun(600, true))
+	if facts := strings.Index(withFacts, `<details class="facts"`); facts < strings.Index(withFacts, `class="card"`) {
+		t.Errorf("the facts come before the cards")
 	}
 }

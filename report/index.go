@@ -18,10 +18,12 @@ type IndexEntry struct {
 // p99 per stage side by side.
 func WriteIndex(w io.Writer, entries []IndexEntry) error {
 	p := &page{Title: "lmibench · all scenarios", Grid: true}
+	verdicts := table{Title: "Verdicts", Note: "Each scenario at its peak stage; its page has the cards, the cost and the charts.", Head: []string{"scenario", "verdict"}}
 	t := table{Title: "Scenarios", Head: []string{"scenario", "data", "start", "requests", "ok %", "5xx", "429", "errors"}}
 	var specs []chartSpec
 	for _, e := range entries {
 		r := e.Run
+		verdicts.Rows = append(verdicts.Rows, []cell{{Text: r.Name(), Link: e.Page}, {Text: r.Summary().Verdict, Wrap: true}})
 		var all Counts
 		for _, ep := range r.Stats.Endpoints() {
 			all.merge(&ep.All.Counts)
@@ -43,10 +45,10 @@ func WriteIndex(w io.Writer, entries []IndexEntry) error {
 		if b := r.banner(); b != "" {
 			p.Banner = b
 		}
-		spec := r.stageBars(r.axes())
+		spec := r.stageBars(r.axes(), true)
 		spec.Title = "p99 per stage · " + r.Name()
 		specs = append(specs, spec)
 	}
-	p.Tables = []table{t}
+	p.Tables = []table{verdicts, t}
 	return p.render(w, specs)
 }
