@@ -99,9 +99,6 @@ func runScenario(ctx, cut context.Context, cfg *Config, i int, sc Scenario, stre
 		fmt.Fprintf(cfg.Log, "  %d requests were not sent: --max-inflight %d was reached (rows with error %q)\n", d, cfg.MaxInflight, attack.ErrDropped)
 	}
 	sum := res.Run.Summary()
-	if err := report.WriteAnswer(cfg.Log, sum); err != nil {
-		werr = errors.Join(werr, err)
-	}
 	if err := report.WriteJSON(res.SummaryPath, sum); err != nil {
 		werr = errors.Join(werr, err)
 	} else {
@@ -117,6 +114,10 @@ func runScenario(ctx, cut context.Context, cfg *Config, i int, sc Scenario, stre
 	}
 	res.Verdicts = report.Evaluate(cfg.Thresholds, sum)
 	if err := report.WriteVerdicts(cfg.Log, res.Verdicts); err != nil {
+		werr = errors.Join(werr, err)
+	}
+	// The scenario's summary ends with what a person reads first.
+	if err := report.WriteAnswer(cfg.Log, sum); err != nil {
 		werr = errors.Join(werr, err)
 	}
 	return res, werr

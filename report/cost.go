@@ -225,6 +225,10 @@ func costLines(c *CostSum) []string {
 	if c == nil {
 		return nil
 	}
+	capacity := map[string]float64{}
+	for _, e := range c.Endpoints {
+		capacity[e.Name] = e.PerInstance
+	}
 	var out []string
 	for _, e := range c.Endpoints {
 		l := fmt.Sprintf("%s (%s): %s per million requests over the run, %s at the peak stage", e.Name, e.Function, USD(e.PerMillion), USD(e.PeakPerMillion))
@@ -238,10 +242,11 @@ func costLines(c *CostSum) []string {
 			l += fmt.Sprintf("; %s a month at %.4g req/s", USD(e.Monthly), c.AtRPS)
 		}
 		if b := e.BreakEven; b != nil {
+			// Both rest on what LMI's instances served at this run's peak.
 			if b.Never {
-				l += fmt.Sprintf("; cheaper than %s at any rate", b.LMI)
+				l += fmt.Sprintf("; cheaper than %s at any rate, at the %.1f requests per instance-second it served", b.LMI, capacity[b.LMI])
 			} else {
-				l += fmt.Sprintf("; %s is cheaper above %.1f req/s", b.LMI, b.RPS)
+				l += fmt.Sprintf("; %s is cheaper above %.1f req/s, at the %.1f requests per instance-second it served", b.LMI, b.RPS, capacity[b.LMI])
 			}
 		}
 		out = append(out, l)

@@ -124,7 +124,7 @@ func TestProjectionAndBreakEven(t *testing.T) {
 	if err := WriteAnswer(&out, s); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"std (standard 2048 MB): $2.87 per million", "lmi is cheaper above 57.3 req/s", "a month at 100 req/s", s.Verdict} {
+	for _, want := range []string{"std (standard 2048 MB): $2.87 per million", "lmi is cheaper above 57.3 req/s, at the 25.0 requests per instance-second it served", "a month at 100 req/s", s.Verdict} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("answer lacks %q:\n%s", want, out.String())
 		}
