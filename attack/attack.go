@@ -59,6 +59,11 @@ type Config struct {
 	// Redirects is how many redirects a request follows before it fails;
 	// KeepRedirects records the 3xx itself instead; 0 takes the default.
 	Redirects int
+	// Shard is this machine's share of the profile; the zero value is all.
+	Shard stages.Shard
+	// StartAt, when set, is the run clock's zero (every shard's, --start-at)
+	// instead of the moment of Start.
+	StartAt time.Time
 }
 
 // Attack is a running load test. Start it, read its records until the
@@ -130,6 +135,9 @@ func (a *Attack) Kill() bool {
 func (a *Attack) Start() <-chan Record {
 	out := make(chan Record, recordBuffer)
 	a.start = time.Now()
+	if !a.cfg.StartAt.IsZero() {
+		a.start = a.cfg.StartAt
+	}
 	var wg sync.WaitGroup
 	for _, ep := range a.cfg.Endpoints {
 		wg.Add(1)
@@ -157,7 +165,7 @@ func (a *Attack) Dropped() uint64 { return a.dropped.Load() }
 // watchdog cuts in-flight requests short once the graceful stop after the
 // profile's end (or after Stop) has run out, so a run never overruns.
 func (a *Attack) watchdog() {
-	end := time.NewTimer(a.cfg.Profile.Total())
+	end := time.NewTimer(time.Until(a.start.Add(a.cfg.Profile.Total())))
 	defer end.Stop()
 	select {
 	case <-end.C:
@@ -186,10 +194,10 @@ func (a *Attack) runEndpoint(ep platform.Target, out chan<- Record) {
 	var workers uint64
 	switch c.Model {
 	case VUs:
-		p = newVUPacer(c.Profile, a.start, a.stop, c.Think)
-		workers = uint64(c.Profile.MaxTarget())
+		p = newVUPacer(c.Profile, c.Shard, a.start, a.stop, c.Think)
+		workers = uint64(c.Shard.VUs(int(c.Profile.MaxTarget())))
 	case Rate:
-		p = newRatePacer(c.Profile, a.start, a.stop, c.MaxInflight, func(due time.Duration) {
+		p = newRatePacer(c.Profile, c.Shard, a.start, a.stop, c.MaxInflight, func(due time.Duration) {
 			a.dropped.Add(1)
 			out <- a.record(ep.Name, Record{Timestamp: a.start.Add(due), Error: ErrDropped})
 		})

@@ -104,14 +104,15 @@ func (g *gate) stopped() bool {
 type vuPacer struct {
 	gate
 	profile *stages.Profile
+	shard   stages.Shard
 	think   time.Duration
 
 	mu   sync.Mutex
 	busy int
 }
 
-func newVUPacer(p *stages.Profile, start time.Time, stop <-chan struct{}, think time.Duration) *vuPacer {
-	return &vuPacer{gate: newGate(start, stop), profile: p, think: think}
+func newVUPacer(p *stages.Profile, shard stages.Shard, start time.Time, stop <-chan struct{}, think time.Duration) *vuPacer {
+	return &vuPacer{gate: newGate(start, stop), profile: p, shard: shard, think: think}
 }
 
 // Pace blocks until a user is free and returns zero wait, or says stop.
@@ -127,13 +128,13 @@ func (p *vuPacer) Pace(time.Duration, uint64) (time.Duration, bool) {
 		}
 		p.mu.Lock()
 		busy := p.busy
-		if busy < p.profile.VUs(t) {
+		if busy < p.shard.VUs(p.profile.VUs(t)) {
 			p.busy++
 			p.mu.Unlock()
 			return 0, false
 		}
 		p.mu.Unlock()
-		next, ok := p.profile.NextVUIncrease(t, busy)
+		next, ok := p.profile.NextVUIncrease(t, p.shard.Below(busy))
 		if !ok || next > total {
 			next = total
 		}
@@ -170,16 +171,18 @@ func (p *vuPacer) release() {
 type ratePacer struct {
 	gate
 	profile     *stages.Profile
+	step        uint64 // a shard sends every step-th request
 	maxInflight int64
 	drop        func(due time.Duration)
 
-	next     uint64 // index of the next scheduled request, sent or dropped
+	next     uint64 // index of this shard's next scheduled request, sent or dropped
 	inflight atomic.Int64
 	dropped  atomic.Uint64
 }
 
-func newRatePacer(p *stages.Profile, start time.Time, stop <-chan struct{}, maxInflight int, drop func(time.Duration)) *ratePacer {
-	return &ratePacer{gate: newGate(start, stop), profile: p, maxInflight: int64(maxInflight), drop: drop}
+func newRatePacer(p *stages.Profile, shard stages.Shard, start time.Time, stop <-chan struct{}, maxInflight int, drop func(time.Duration)) *ratePacer {
+	return &ratePacer{gate: newGate(start, stop), profile: p, step: shard.Step(), next: shard.FirstRequest(),
+		maxInflight: int64(maxInflight), drop: drop}
 }
 
 // Pace blocks until the next scheduled request is due and returns zero
@@ -194,7 +197,7 @@ func (p *ratePacer) Pace(time.Duration, uint64) (time.Duration, bool) {
 		if due > time.Since(p.start) && !p.sleep(due, false) {
 			return 0, true
 		}
-		p.next++
+		p.next += p.step
 		if p.inflight.Load() >= p.maxInflight {
 			p.dropped.Add(1)
 			p.drop(due)

@@ -53,7 +53,7 @@ func TestVUPacerFollowsTheRamp(t *testing.T) {
 		prof := profile(t, true, stages.Stage{Duration: 4 * time.Second, Target: 8},
 			stages.Stage{Duration: 2 * time.Second, Target: 8}, stages.Stage{Duration: 2 * time.Second, Target: 0})
 		start := time.Now()
-		p := newVUPacer(prof, start, make(chan struct{}), 0)
+		p := newVUPacer(prof, stages.Shard{}, start, make(chan struct{}), 0)
 		sent, inflight := drive(p, start, 100*time.Millisecond)
 
 		peakHold := 0
@@ -98,7 +98,7 @@ func TestVUPacerThinkTime(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		prof := profile(t, true, stages.Stage{Duration: time.Nanosecond, Target: 1}, stages.Stage{Duration: 10 * time.Second, Target: 1})
 		start := time.Now()
-		p := newVUPacer(prof, start, make(chan struct{}), 400*time.Millisecond)
+		p := newVUPacer(prof, stages.Shard{}, start, make(chan struct{}), 400*time.Millisecond)
 		sent, _ := drive(p, start, 100*time.Millisecond)
 		// One user, 100ms request + 400ms think: one request every 500ms.
 		if len(sent) != 20 {
@@ -117,7 +117,7 @@ func TestVUPacerStopsWhenTold(t *testing.T) {
 		prof := profile(t, true, stages.Stage{Duration: time.Nanosecond, Target: 1}, stages.Stage{Duration: time.Hour, Target: 1})
 		start := time.Now()
 		stop := make(chan struct{})
-		p := newVUPacer(prof, start, stop, 0)
+		p := newVUPacer(prof, stages.Shard{}, start, stop, 0)
 		time.AfterFunc(90*time.Second, func() { close(stop) })
 		sent, _ := drive(p, start, 10*time.Second)
 		if last := time.Since(start); last > 100*time.Second {
@@ -134,7 +134,7 @@ func TestRatePacerSchedule(t *testing.T) {
 		// 0→100 req/s over 2s (100 requests), 100 req/s for 1s (100 more).
 		prof := profile(t, false, stages.Stage{Duration: 2 * time.Second, Target: 100}, stages.Stage{Duration: time.Second, Target: 100})
 		start := time.Now()
-		p := newRatePacer(prof, start, make(chan struct{}), 1000, func(time.Duration) { t.Error("dropped a request; want none") })
+		p := newRatePacer(prof, stages.Shard{}, start, make(chan struct{}), 1000, func(time.Duration) { t.Error("dropped a request; want none") })
 		sent, _ := drive(p, start, 5*time.Millisecond)
 		if len(sent) != 200 {
 			t.Fatalf("requests = %d; want 200", len(sent))
@@ -152,7 +152,7 @@ func TestRatePacerDropsAboveMaxInflight(t *testing.T) {
 		prof := profile(t, false, stages.Stage{Duration: time.Nanosecond, Target: 100}, stages.Stage{Duration: 2 * time.Second, Target: 100})
 		start := time.Now()
 		var drops []time.Duration
-		p := newRatePacer(prof, start, make(chan struct{}), 10, func(due time.Duration) { drops = append(drops, due) })
+		p := newRatePacer(prof, stages.Shard{}, start, make(chan struct{}), 10, func(due time.Duration) { drops = append(drops, due) })
 		// Each request takes 1s: 10 go out, then the cap is hit until the
 		// first ones come back at 1.01s, and so on.
 		sent, inflight := drive(p, start, time.Second)
