@@ -22,6 +22,8 @@ func reportCommand(stdout, stderr io.Writer) *cli.Command {
 			"without them the stages are shown as the rows recorded them); a CSV of several scenarios " +
 			"(a --csv - stream) gets a page per scenario. One page: -o names it. " +
 			"Several: each page goes beside its CSV and -o names the page that links them all.\n\n" +
+			"The CSVs of a run's shards (--shard I/N, one run id) merge into one run and one page, exactly, from their rows, "+
+			"with a table per shard; a missing, duplicated or mismatched shard is refused unless --partial.\n\n" +
 			"EXAMPLES:\n" +
 			"   lmibench report results/high-cpu-20261123T135107Z.csv\n" +
 			"   lmibench report results/*.csv -o results/all.html",
@@ -33,6 +35,8 @@ func reportCommand(stdout, stderr io.Writer) *cli.Command {
 				Usage: "a condition on each run's results, as run takes it (p99<500ms, lmi@2:errors<1%); any failure exits 99"},
 			&cli.StringFlag{Name: "summary", EnvVars: env("summary"),
 				Usage: "also write every run's summary as one JSON array to this file; - is stdout"},
+			&cli.BoolFlag{Name: "partial", EnvVars: env("partial"),
+				Usage: "merge the shards of a run even when some are missing (the page says which)"},
 		}, costFlags()...),
 		Action: func(c *cli.Context) error {
 			var outputs, summaries []string
@@ -43,7 +47,16 @@ func reportCommand(stdout, stderr io.Writer) *cli.Command {
 				costValues[n] = new([]string)
 				values[n] = costValues[n]
 			}
-			files, err := splitArgs("report", c.Args().Slice(), values)
+			partial := c.Bool("partial")
+			var args []string
+			for _, a := range c.Args().Slice() { // a switch, given among the files
+				if a == "--partial" || a == "-partial" {
+					partial = true
+					continue
+				}
+				args = append(args, a)
+			}
+			files, err := splitArgs("report", args, values)
 			if err != nil {
 				return err
 			}
@@ -81,6 +94,14 @@ func reportCommand(stdout, stderr io.Writer) *cli.Command {
 					}
 				}
 				runs = append(runs, rs...)
+			}
+			if runs, err = report.MergeShards(runs, partial); err != nil {
+				return badInput("report: %v", err)
+			}
+			for _, r := range runs {
+				if len(r.Shards) > 0 && r.Warning != "" {
+					fmt.Fprintf(stderr, "lmibench: warning: %s\n", r.Warning)
+				}
 			}
 			sums := make([]*report.Summary, len(runs))
 			for i, r := range runs {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -67,6 +68,8 @@ func runCommand(e appEnv) *cli.Command {
 			defer release()
 			out, err := bench.Run(ctx, cut, cfg)
 			switch {
+			case errors.Is(err, bench.ErrLateStart):
+				return &exitError{code: exitBadInput, err: err}
 			case err != nil:
 				return &exitError{code: exitFailure, err: err}
 			case out.Interrupted:
@@ -148,6 +151,9 @@ func planRun(c *cli.Context, e appEnv) (*bench.Config, error) {
 		Live: isTerminal(e.stderr), Width: terminalWidth(e.stderr), LogEvery: 10 * time.Second, Quiet: c.Bool("quiet"),
 		AbortOnFail: c.Bool("abort-on-fail"), AbortDelay: durationOf(c, "abort-delay"),
 		Version: appVersion(), Flags: setFlags(c, targets),
+	}
+	if err := planShard(c, cfg); err != nil {
+		return nil, err
 	}
 	if err := bench.CheckOutputDir(cfg.OutputDir); err != nil {
 		return nil, badInput("%v", err)

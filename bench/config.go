@@ -58,6 +58,15 @@ type Config struct {
 	// Pricing prices the requests in the summary and report; nil is
 	// report.DefaultPricing.
 	Pricing *report.Pricing
+	// Shard is this machine's share of the profile (--shard); StartAt the
+	// instant every shard's clock starts (--start-at), zero for now;
+	// StartTolerance how late a shard may start; ShardLabel a free name
+	// (a region, say) and RunID what the shards of one run share.
+	Shard          stages.Shard
+	StartAt        time.Time
+	StartTolerance time.Duration
+	ShardLabel     string
+	RunID          string
 	// AbortOnFail ends the run, as an interrupt would, once a threshold
 	// has failed for good (Threshold.Lost), or has failed at all when the
 	// scenario is AbortDelay old (rates and quantiles may recover before).

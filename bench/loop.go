@@ -58,6 +58,16 @@ func Run(ctx, cut context.Context, cfg *Config) (*Outcome, error) {
 			out.Interrupted = true
 			break
 		}
+		if i == 0 && !cfg.StartAt.IsZero() {
+			if err := waitForStart(ctx, cfg); err != nil {
+				if ctx.Err() != nil {
+					out.Interrupted = true
+				} else {
+					errs = append(errs, err)
+				}
+				break
+			}
+		}
 		res, err := runScenario(ctx, cut, cfg, i, sc, stream, site)
 		if res != nil {
 			out.Results = append(out.Results, res)

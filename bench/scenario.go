@@ -40,15 +40,23 @@ func runScenario(ctx, cut context.Context, cfg *Config, i int, sc Scenario, stre
 	if err != nil {
 		return nil, err
 	}
+	start := time.Now().UTC()
+	if i == 0 && !cfg.StartAt.IsZero() { // every shard's clock starts there
+		start = cfg.StartAt.UTC()
+	}
 	atk, err := attack.New(attack.Config{
 		Scenario: sc.Name, Endpoints: endpoints, Profile: cfg.Profile, Model: cfg.Model, Think: cfg.Think,
 		MaxInflight: cfg.MaxInflight, Timeout: cfg.Timeout, GracefulStop: cfg.GracefulStop, Redirects: cfg.Redirects, TLS: cfg.TLS,
+		Shard: cfg.Shard, StartAt: start,
 	})
 	if err != nil {
 		return nil, err
 	}
-	start := time.Now().UTC()
-	f, base, err := createOutput(cfg.OutputDir, sc.Name, start)
+	name := sc.Name
+	if !cfg.Shard.Whole() { // shards of one run may share a directory or bucket
+		name += fmt.Sprintf("-shard%dof%d", cfg.Shard.Index, cfg.Shard.Count)
+	}
+	f, base, err := createOutput(cfg.OutputDir, name, start)
 	if err != nil {
 		return nil, err
 	}
@@ -169,7 +177,12 @@ func (cfg *Config) sidecar(sc Scenario, targets []platform.Target, csvName strin
 		redacted[i] = platform.Target{Name: t.Name, URL: platform.Redact(t.URL), MemoryMB: t.MemoryMB, LMI: t.LMI}
 	}
 	info := cfg.Platform.Info()
+	var shard *report.ShardInfo
+	if !cfg.Shard.Whole() || cfg.ShardLabel != "" {
+		shard = &report.ShardInfo{Index: cfg.Shard.Index, Count: max(cfg.Shard.Count, 1), Label: cfg.ShardLabel}
+	}
 	return &report.Meta{
+		RunID: cfg.RunID, Shard: shard,
 		Platform: &info, Pricing: cfg.Pricing,
 		Version: cfg.Version, CSVVersion: attack.CSVVersion, CSV: csvName,
 		Scenario: sc.Name, Workload: sc.Work, Stages: cfg.Stages, StageLabels: cfg.StageLabels,

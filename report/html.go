@@ -294,6 +294,9 @@ func (r *Run) tables(a *axes) []table {
 		}
 	}
 	out := []table{t}
+	if st, ok := r.shardTable(); ok {
+		out = append(out, st)
+	}
 	if len(errs.Rows) > 0 {
 		out = append(out, errs)
 	}

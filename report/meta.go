@@ -14,6 +14,9 @@ import (
 // everything about the run that is not a request, so a report can be
 // rebuilt from the two alone.
 type Meta struct {
+	// RunID is shared by the shards of one run (and unique otherwise).
+	RunID        string            `json:"run_id,omitempty"`
+	Shard        *ShardInfo        `json:"shard,omitempty"`
 	Version      string            `json:"lmibench_version"`
 	CSVVersion   int               `json:"csv_version"`
 	CSV          string            `json:"csv"`
@@ -41,6 +44,14 @@ type Meta struct {
 	Flags       map[string]string `json:"flags,omitempty"`
 	GoVersion   string            `json:"go_version"`
 	Host        string            `json:"host"`
+}
+
+// ShardInfo says which share of a run's profile this machine ran: Index
+// of Count (0-based), and a free Label such as the region.
+type ShardInfo struct {
+	Index int    `json:"index"`
+	Count int    `json:"count"`
+	Label string `json:"label,omitempty"`
 }
 
 // ReadMeta reads a sidecar written by a run.

@@ -32,6 +32,8 @@ type Run struct {
 	Extra []platform.Series
 	// Pricing prices the requests; nil is DefaultPricing.
 	Pricing *Pricing
+	// Shards are the runs this one merges (MergeShards), by shard index.
+	Shards []*Run
 
 	Stats    Stats
 	Timeline Timeline
@@ -131,51 +133,28 @@ func (e *FileError) Unwrap() error { return e.Err }
 // the rows before the break and says so in Warning; a missing, empty or
 // foreign file is a *FileError.
 func ReadRuns(csvPath string) ([]*Run, error) {
-	f, err := os.Open(csvPath)
-	if err != nil {
-		return nil, &FileError{csvPath, errors.Unwrap(err)}
-	}
-	defer func() { _ = f.Close() }() // read only: nothing to lose
-	d, err := attack.NewDecoder(f)
-	if err != nil {
-		return nil, &FileError{csvPath, err}
-	}
 	var runs []*Run
 	byScenario := map[string]*Run{}
 	endpoints := map[string]bool{}
-	var skip skipped
-	var stopped error // the file could not be read on
-	for {
-		var rec attack.Record
-		err := d.Decode(&rec)
-		if err == io.EOF {
-			break
-		}
-		var bad *attack.RowError
-		if errors.As(err, &bad) {
-			skip.add(bad.Line, bad.Err.Error())
-			continue
-		}
-		if err != nil {
-			stopped = err
-			break
-		}
+	skip, stopped, err := scanRows(csvPath, func(rec *attack.Record) string {
 		if !endpoints[rec.Endpoint] && len(endpoints) == MaxEndpoints {
-			skip.add(d.Line(), fmt.Sprintf("more than %d endpoints", MaxEndpoints))
-			continue
+			return fmt.Sprintf("more than %d endpoints", MaxEndpoints)
 		}
 		endpoints[rec.Endpoint] = true
 		run := byScenario[rec.Scenario]
 		if run == nil {
 			if len(runs) == MaxScenarios {
-				skip.add(d.Line(), fmt.Sprintf("more than %d scenarios", MaxScenarios))
-				continue
+				return fmt.Sprintf("more than %d scenarios", MaxScenarios)
 			}
 			run = &Run{Source: csvPath}
 			byScenario[rec.Scenario] = run
 			runs = append(runs, run)
 		}
-		run.Add(&rec)
+		run.Add(rec)
+		return ""
+	})
+	if err != nil {
+		return nil, err
 	}
 	if len(runs) == 0 {
 		why := errors.New("no rows after the header")
@@ -205,6 +184,41 @@ func ReadRuns(csvPath string) ([]*Run, error) {
 		}
 	}
 	return runs, nil
+}
+
+// scanRows decodes every row of csvPath and gives it to add, which says
+// why it skips the row, or "". Bad rows are skipped and counted; a row that
+// cannot be read at all ends the file (stopped). A missing or foreign file
+// is a *FileError.
+func scanRows(csvPath string, add func(*attack.Record) string) (skip *skipped, stopped, err error) {
+	f, err := os.Open(csvPath)
+	if err != nil {
+		return nil, nil, &FileError{csvPath, errors.Unwrap(err)}
+	}
+	defer func() { _ = f.Close() }() // read only: nothing to lose
+	d, err := attack.NewDecoder(f)
+	if err != nil {
+		return nil, nil, &FileError{csvPath, err}
+	}
+	skip = &skipped{}
+	for {
+		var rec attack.Record
+		err := d.Decode(&rec)
+		if err == io.EOF {
+			return skip, nil, nil
+		}
+		var bad *attack.RowError
+		if errors.As(err, &bad) {
+			skip.add(bad.Line, bad.Err.Error())
+			continue
+		}
+		if err != nil {
+			return skip, err, nil
+		}
+		if why := add(&rec); why != "" {
+			skip.add(d.Line(), why)
+		}
+	}
 }
 
 // readBeside attaches the sidecar and series files of the run's CSV.

@@ -34,6 +34,9 @@ type Summary struct {
 	Series    []SeriesSum   `json:"platform_series,omitempty"`
 	// Cost prices the endpoints whose billing is known; absent when none is.
 	Cost *CostSum `json:"cost,omitempty"`
+	// RunID and Shards: a run merged from its shards lists each in brief.
+	RunID  string     `json:"run_id,omitempty"`
+	Shards []ShardSum `json:"shards,omitempty"`
 	// Verdict is the run in one sentence: the peak stage's best and worst
 	// p99, the cost of each endpoint, and what happened on the way.
 	Verdict string `json:"verdict"`
@@ -152,6 +155,10 @@ func (r *Run) Summary() *Summary {
 		s.Series = append(s.Series, ss)
 	}
 	s.Cost = r.costSum(s)
+	s.Shards = r.shardSums()
+	if r.Meta != nil {
+		s.RunID = r.Meta.RunID
+	}
 	s.Verdict = verdict(s)
 	return s
 }
