@@ -22,7 +22,7 @@ func reportCommand(stdout, stderr io.Writer) *cli.Command {
 			"without them the stages are shown as the rows recorded them); a CSV of several scenarios " +
 			"(a --csv - stream) gets a page per scenario. One page: -o names it. " +
 			"Several: each page goes beside its CSV and -o names the page that links them all.\n\n" +
-			"The CSVs of a run's shards (--shard I/N, one run id) merge into one run and one page, exactly, from their rows, "+
+			"The CSVs of a run's shards (--shard I/N, one run id) merge into one run and one page, exactly, from their rows, " +
 			"with a table per shard; a missing, duplicated or mismatched shard is refused unless --partial.\n\n" +
 			"EXAMPLES:\n" +
 			"   lmibench report results/high-cpu-20261123T135107Z.csv\n" +
