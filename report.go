@@ -11,6 +11,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/lmibench/lmibench/report"
+	"github.com/lmibench/lmibench/s3dir"
 )
 
 func reportCommand(stdout, stderr io.Writer) *cli.Command {
@@ -79,8 +80,20 @@ func reportCommand(stdout, stderr io.Writer) *cli.Command {
 			}
 			// Read every file before writing anything: a bad one is refused
 			// with its name and line, and nothing is half done.
-			var runs []*report.Run
+			var local []string
 			for _, f := range files {
+				if !s3dir.Is(f) {
+					local = append(local, f)
+					continue
+				}
+				fetched, err := fetchS3(f, stderr)
+				if err != nil {
+					return err
+				}
+				local = append(local, fetched...)
+			}
+			var runs []*report.Run
+			for _, f := range local {
 				if !strings.HasSuffix(f, ".csv") {
 					return badInput("report: %s: not a .csv file", f)
 				}

@@ -18,6 +18,7 @@ import (
 	"github.com/lmibench/lmibench/local"
 	"github.com/lmibench/lmibench/platform"
 	"github.com/lmibench/lmibench/report"
+	"github.com/lmibench/lmibench/s3dir"
 	"github.com/lmibench/lmibench/stages"
 )
 
@@ -154,6 +155,11 @@ func planRun(c *cli.Context, e appEnv) (*bench.Config, error) {
 	}
 	if err := planShard(c, cfg); err != nil {
 		return nil, err
+	}
+	if s3dir.Is(cfg.OutputDir) {
+		if err := planUpload(cfg); err != nil {
+			return nil, err
+		}
 	}
 	if err := bench.CheckOutputDir(cfg.OutputDir); err != nil {
 		return nil, badInput("%v", err)

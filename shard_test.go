@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -175,5 +176,32 @@ func TestShardRefusals(t *testing.T) {
 	r := runCLI(t, nil, "report", a, b, "--partial", "-o", filepath.Join(t.TempDir(), "p.html"))
 	if r.code != exitOK || !strings.Contains(r.stderr, "partial: shards 2 of 3 are missing") {
 		t.Errorf("--partial: exit %d, %q; want the two shards merged, saying which is missing", r.code, r.stderr)
+	}
+}
+
+// TestDeployRecipesUseRealFlags: every flag the Kubernetes and Batch
+// recipes pass to run is one run has.
+func TestDeployRecipesUseRealFlags(t *testing.T) {
+	known := map[string]bool{}
+	for _, f := range runCommand(appEnv{}).Flags {
+		for _, n := range f.Names() {
+			known[n] = true
+		}
+	}
+	for _, file := range []string{"deploy/k8s/job.yaml", "deploy/batch/job-definition.json"} {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// YAML args (- --flag=…) and JSON command elements ("--flag").
+		flags := regexp.MustCompile(`(?m)^\s*- --([a-z0-9-]+)|"--([a-z0-9-]+)"`).FindAllStringSubmatch(string(b), -1)
+		if len(flags) < 8 {
+			t.Errorf("%s: found %d flags; the pattern misses them", file, len(flags))
+		}
+		for _, m := range flags {
+			if name := m[1] + m[2]; !known[name] {
+				t.Errorf("%s passes --%s, which run does not have", file, name)
+			}
+		}
 	}
 }

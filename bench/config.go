@@ -67,6 +67,11 @@ type Config struct {
 	StartTolerance time.Duration
 	ShardLabel     string
 	RunID          string
+	// Upload, when set, copies a written file off the machine (an S3
+	// --output-dir); the local file stays.
+	Upload func(path string) error
+	// UploadTo names where Upload copies to, for the log.
+	UploadTo string
 	// AbortOnFail ends the run, as an interrupt would, once a threshold
 	// has failed for good (Threshold.Lost), or has failed at all when the
 	// scenario is AbortDelay old (rates and quantiles may recover before).

@@ -52,7 +52,8 @@ func fetchDelayed(ctx context.Context, cfg *Config, d platform.Delayed, pending 
 			fmt.Fprintf(cfg.Log, "lmibench: warning: %v\n", err)
 			continue
 		}
-		if err := errors.Join(site.WritePage(res.HTMLPath, res.Run), report.WriteJSON(res.SummaryPath, res.Run.Summary())); err != nil {
+		if err := errors.Join(site.WritePage(res.HTMLPath, res.Run), report.WriteJSON(res.SummaryPath, res.Run.Summary()),
+			cfg.upload(File{"series", res.SeriesPath}, File{"report", res.HTMLPath}, File{"summary", res.SummaryPath})); err != nil {
 			fmt.Fprintf(cfg.Log, "lmibench: warning: %v\n", err)
 		}
 		fmt.Fprintf(cfg.Log, "lmibench: %s: CloudWatch series added to %s and %s\n%s", m.Scenario, res.SeriesPath, res.HTMLPath, res.Run.ThrottleSummary())

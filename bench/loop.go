@@ -97,10 +97,31 @@ func Run(ctx, cut context.Context, cfg *Config) (*Outcome, error) {
 			errs = append(errs, err)
 		} else if site.Index != "" {
 			fmt.Fprintf(cfg.Log, "lmibench: all scenarios: %s\n", site.Index)
+			errs = append(errs, cfg.upload(File{"index", site.Index}))
 		}
 	}
 	errs = append(errs, stream.close(), cfg.Platform.Close(), writeSummaries(cfg, out.Results))
 	return out, errors.Join(errs...)
+}
+
+// upload copies files off the machine when cfg says where, saying so.
+func (cfg *Config) upload(files ...File) error {
+	if cfg.Upload == nil {
+		return nil
+	}
+	var errs []error
+	n := 0
+	for _, f := range files {
+		if err := cfg.Upload(f.Path); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		n++
+	}
+	if n > 0 {
+		fmt.Fprintf(cfg.Log, "  uploaded %d files to %s\n", n, cfg.UploadTo)
+	}
+	return errors.Join(errs...)
 }
 
 // Failed counts the thresholds that failed over every scenario.

@@ -120,6 +120,9 @@ func runScenario(ctx, cut context.Context, cfg *Config, i int, sc Scenario, stre
 	for _, f := range res.Written {
 		fmt.Fprintf(cfg.Log, "  %s: %s\n", f.Kind, f.Path)
 	}
+	if err := cfg.upload(res.Written...); err != nil {
+		werr = errors.Join(werr, err)
+	}
 	res.Verdicts = report.Evaluate(cfg.Thresholds, sum)
 	if err := report.WriteVerdicts(cfg.Log, res.Verdicts); err != nil {
 		werr = errors.Join(werr, err)
