@@ -183,8 +183,8 @@ func TestRunStreamsCSVToStdout(t *testing.T) {
 	}
 	var side map[string]any
 	b, _ := os.ReadFile(jsons[0])
-	if err := json.Unmarshal(b, &side); err != nil || side["csv_version"] != 1.0 || side["end"] == nil {
-		t.Fatalf("sidecar %s = %v, %v; want csv_version 1 and an end", jsons[0], side, err)
+	if err := json.Unmarshal(b, &side); err != nil || side["csv_version"] != 2.0 || side["end"] == nil {
+		t.Fatalf("sidecar %s = %v, %v; want csv_version 2 and an end", jsons[0], side, err)
 	}
 	if strings.Contains(r.stderr, "timestamp,") {
 		t.Fatalf("CSV leaked into stderr")

@@ -199,7 +199,7 @@ func (a *Attack) runEndpoint(ep platform.Target, out chan<- Record) {
 	case Rate:
 		p = newRatePacer(c.Profile, c.Shard, a.start, a.stop, c.MaxInflight, func(due time.Duration) {
 			a.dropped.Add(1)
-			out <- a.record(ep.Name, Record{Timestamp: a.start.Add(due), Error: ErrDropped})
+			out <- a.record(ep.Name, Record{Timestamp: a.start.Add(due), Error: ErrDropped, Scheduled: due, HasScheduled: true})
 		})
 		workers = uint64(c.MaxInflight)
 	}
@@ -223,9 +223,13 @@ func (a *Attack) runEndpoint(ep platform.Target, out chan<- Record) {
 		method = http.MethodGet
 	}
 	tr := vegeta.NewStaticTargeter(vegeta.Target{Method: method, URL: ep.URL, Header: ep.Header, Body: ep.Body})
+	rate, _ := p.(*ratePacer)
 	for res := range atk.Attack(tr, p, 0, ep.Name) {
 		p.done()
 		r := fromResult(res)
+		if rate != nil {
+			r.Scheduled, r.HasScheduled = rate.scheduled(res.Seq)
+		}
 		r.BytesIn = counter.bytesIn(res.Seq, r.BytesIn)
 		if r.Status == 0 && r.Error != "" && a.cutByKill(&r) {
 			r.Error = ErrStopped

@@ -12,12 +12,13 @@ import (
 // CSVVersion is the version of the column layout below. It is written in
 // each run's sidecar; a change of columns bumps it, and the decoder keeps
 // reading older versions.
-const CSVVersion = 1
+const CSVVersion = 2
 
 // Columns is the CSV header, in order.
 var Columns = []string{
 	"timestamp", "elapsed_s", "scenario", "endpoint", "stage", "target", "status",
 	"latency_ms", "bytes_in", "bytes_out", "error", "env_id", "cold_start", "inflight", "handler_ms",
+	"scheduled_s", // version 2
 }
 
 // TimeLayout is the timestamp column's layout: RFC 3339 with a fixed nine
@@ -86,6 +87,10 @@ func AppendRow(b []byte, r *Record) []byte {
 		b = strconv.AppendFloat(b, r.Fn.HandlerMS, 'f', -1, 64)
 	} else {
 		b = append(b, ",,,"...)
+	}
+	b = append(b, ',')
+	if r.HasScheduled {
+		b = strconv.AppendFloat(b, r.Scheduled.Seconds(), 'f', 6, 64)
 	}
 	return append(b, '\n')
 }

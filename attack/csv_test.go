@@ -43,6 +43,10 @@ func sampleRecords(n int) []Record {
 				r.Fn = FnFields{EnvID: "e" + string(rune('a'+i%5)), ColdStart: i%7 == 0, Inflight: int64(rng.IntN(64)), HandlerMS: 12.5}
 			}
 		}
+		if i%2 == 1 { // the open model's rows: due a little before they went
+			r.Scheduled, r.HasScheduled = (el - time.Duration(i*37%5000)*time.Microsecond).Round(time.Microsecond), true
+			r.Scheduled = max(r.Scheduled, 0)
+		}
 		out[i] = r
 	}
 	return out
@@ -125,6 +129,27 @@ func TestCSVGolden(t *testing.T) {
 	}
 	if !bytes.Equal(got, want) {
 		t.Fatalf("CSV differs from %s (run go test -update to accept):\n%s", golden, got)
+	}
+}
+
+// TestReadsVersion1: a CSV written before scheduled_s (csv_version 1) still
+// reads, every row as it was, with no scheduled time.
+func TestReadsVersion1(t *testing.T) {
+	data, err := os.ReadFile("testdata/records.v1.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := decodeAll(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := sampleRecords(12)
+	for i := range want {
+		want[i].Scheduled, want[i].HasScheduled = 0, false
+		got[i].Timestamp = want[i].Timestamp
+		if !reflect.DeepEqual(got[i], want[i]) {
+			t.Fatalf("version 1 row %d = %+v; want %+v", i, got[i], want[i])
+		}
 	}
 }
 

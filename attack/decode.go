@@ -129,6 +129,12 @@ func (d *Decoder) Decode(r *Record) error {
 	r.BytesIn = uint64(p.int("bytes_in"))
 	r.BytesOut = uint64(p.int("bytes_out"))
 	r.Error = p.str("error")
+	if s := p.str("scheduled_s"); s != "" { // csv_version 2
+		r.Scheduled, r.HasScheduled = time.Duration(math.Round(p.float("scheduled_s")*float64(time.Second))), true
+		if r.Scheduled < 0 {
+			p.fail("scheduled_s", s)
+		}
+	}
 	if env := p.str("env_id"); env != "" {
 		r.HasFn = true
 		r.Fn.EnvID = env

@@ -178,6 +178,12 @@ type ratePacer struct {
 	next     uint64 // index of this shard's next scheduled request, sent or dropped
 	inflight atomic.Int64
 	dropped  atomic.Uint64
+
+	// due holds the scheduled time of each hit let go, by its number among
+	// the hits (vegeta's Seq), until its result takes it.
+	mu    sync.Mutex
+	hits  uint64
+	dueOf map[uint64]time.Duration
 }
 
 func newRatePacer(p *stages.Profile, shard stages.Shard, start time.Time, stop <-chan struct{}, maxInflight int, drop func(time.Duration)) *ratePacer {
@@ -204,11 +210,31 @@ func (p *ratePacer) Pace(time.Duration, uint64) (time.Duration, bool) {
 			continue
 		}
 		p.inflight.Add(1)
+		p.mu.Lock()
+		if p.dueOf == nil {
+			p.dueOf = map[uint64]time.Duration{}
+		}
+		p.dueOf[p.hits] = due
+		p.hits++
+		p.mu.Unlock()
 		return 0, false
 	}
 }
 
 func (p *ratePacer) done() { p.inflight.Add(-1) }
+
+// scheduled is when hit seq (vegeta's Seq, counted from 0 in the order the
+// hits began) was due. vegeta numbers a hit when its worker starts it, so
+// two hits let go together may swap numbers, and with them due times that
+// are then both in the past: the swap moves neither by more than the gap
+// between them.
+func (p *ratePacer) scheduled(seq uint64) (time.Duration, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	d, ok := p.dueOf[seq]
+	delete(p.dueOf, seq)
+	return d, ok
+}
 
 // Rate is the profile's scheduled rate at elapsed, in requests per second.
 func (p *ratePacer) Rate(elapsed time.Duration) float64 { return p.profile.Target(elapsed) }

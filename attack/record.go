@@ -20,6 +20,9 @@
 //	error        transport, timeout or stop error; empty when none
 //	env_id, cold_start, inflight, handler_ms
 //	             from the function's JSON body when present, else empty
+//	scheduled_s  open model: seconds since the start at which the request
+//	             was due (elapsed_s − scheduled_s is the generator's
+//	             lateness); empty in the closed model (csv_version 2)
 package attack
 
 import (
@@ -41,6 +44,11 @@ type Record struct {
 	BytesIn   uint64
 	BytesOut  uint64
 	Error     string
+	// Scheduled is when the open model meant to send the request, since
+	// the run's start; HasScheduled is false in the closed model. Elapsed −
+	// Scheduled is the generator's lateness.
+	Scheduled    time.Duration
+	HasScheduled bool
 
 	// Fn holds what the function said about itself; HasFn is false when the
 	// body was not the function's JSON (another server, an error page).

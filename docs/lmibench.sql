@@ -1,4 +1,4 @@
--- Loads an lmibench CSV (csv_version 1) from standard input into table r
+-- Loads an lmibench CSV (csv_version 2) from standard input into table r
 -- with typed columns, so numbers compare as numbers and empty fields are
 -- NULL. See README, "Recipes":
 --   ... --csv - | sqlite3 -cmd '.read docs/lmibench.sql' :memory: 'select ...'
@@ -6,7 +6,7 @@
 CREATE TEMP TABLE lmibench_raw (
   timestamp TEXT, elapsed_s TEXT, scenario TEXT, endpoint TEXT, stage TEXT, target TEXT,
   status TEXT, latency_ms TEXT, bytes_in TEXT, bytes_out TEXT, error TEXT,
-  env_id TEXT, cold_start TEXT, inflight TEXT, handler_ms TEXT
+  env_id TEXT, cold_start TEXT, inflight TEXT, handler_ms TEXT, scheduled_s TEXT
 );
 .import --csv --skip 1 /dev/stdin lmibench_raw
 CREATE TABLE r AS SELECT
@@ -24,6 +24,7 @@ CREATE TABLE r AS SELECT
   NULLIF(env_id, '') AS env_id,
   CASE cold_start WHEN 'true' THEN 1 WHEN 'false' THEN 0 END AS cold_start,
   CAST(NULLIF(inflight, '') AS INTEGER) AS inflight,
-  CAST(NULLIF(handler_ms, '') AS REAL) AS handler_ms
+  CAST(NULLIF(handler_ms, '') AS REAL) AS handler_ms,
+  CAST(NULLIF(scheduled_s, '') AS REAL) AS scheduled_s
 FROM lmibench_raw;
 DROP TABLE lmibench_raw;
