@@ -264,6 +264,15 @@ func WriteAnswer(w io.Writer, s *Summary) error {
 			b.WriteString("  " + l + "\n")
 		}
 	}
+	if lines := omissionLines(s); len(lines) > 0 {
+		b.WriteString("latency against coordinated omission:\n")
+		for _, l := range lines {
+			b.WriteString("  " + l + "\n")
+		}
+	}
+	for _, n := range s.Notes {
+		b.WriteString(n + "\n")
+	}
 	if s.Verdict != "" {
 		b.WriteString(s.Verdict + "\n")
 	}

@@ -23,10 +23,10 @@ func goodRows(n int) string {
 	return b.String()
 }
 
-const header = "timestamp,elapsed_s,scenario,endpoint,stage,target,status,latency_ms,bytes_in,bytes_out,error,env_id,cold_start,inflight,handler_ms\n"
+var header = strings.Join(attack.Columns, ",") + "\n"
 
 func row(endpoint, stage, latency string) string {
-	return "2001-09-09T01:46:40Z,1.0,s," + endpoint + "," + stage + ",1,200," + latency + ",0,0,,,,,\n"
+	return "2001-09-09T01:46:40Z,1.0,s," + endpoint + "," + stage + ",1,200," + latency + ",0,0,,,,,,\n"
 }
 
 // TestHostileCSVs: one bad row is skipped, counted and named, and the
@@ -42,7 +42,7 @@ func TestHostileCSVs(t *testing.T) {
 		want          int64 // rows used
 		warn          string
 	}{
-		{"wrong column count", mid("x,y,z\n"), 1999, "line 1001: 3 fields, the header has 15; 1 bad rows skipped (lines 1001)"},
+		{"wrong column count", mid("x,y,z\n"), 1999, "line 1001: 3 fields, the header has 16; 1 bad rows skipped (lines 1001)"},
 		{"NaN latency", mid(row("a", "0", "NaN")), 1999, `column latency_ms: "NaN" is not valid`},
 		{"Inf latency", mid(row("a", "0", "+Inf")), 1999, "latency_ms"},
 		{"negative latency", mid(row("a", "0", "-5")), 1999, `column latency_ms: "-5" is not valid`},

@@ -168,6 +168,9 @@ func (r *Run) page(index string) (*page, []chartSpec) {
 		p.Tables = append(p.Tables, t)
 	}
 	p.Tables = append(p.Tables, r.tables(a)...)
+	if t, ok := omissionTable(s); ok {
+		p.Tables = append(p.Tables, t)
+	}
 	specs := []chartSpec{
 		r.stageBars(a, false), r.latencyVsLoad(a), r.latencyScatter(a), r.percentilesOverTime(a), r.failureRates(a), r.failuresOverTime(a),
 		r.throughput(a), r.distribution(a), r.environments(a), r.statusCodes(a),

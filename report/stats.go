@@ -171,6 +171,10 @@ func (o *outcomes) add(r *attack.Record) {
 type Cell struct {
 	outcomes
 	First, Last time.Duration // first and last send time seen
+	// Open model only: FromScheduled is the latency of successful requests
+	// counted from when each was due, not sent (latency + lateness), and
+	// Lag the generator's lateness of every request it sent.
+	FromScheduled, Lag Latency
 }
 
 // Endpoint holds one endpoint's cells, stage by stage, and its whole run.
@@ -220,6 +224,13 @@ func (c *Cell) add(r *attack.Record) {
 	}
 	c.Last = max(c.Last, r.Elapsed)
 	c.outcomes.add(r)
+	if r.HasScheduled && r.Error != attack.ErrDropped {
+		lag := max(r.Elapsed-r.Scheduled, 0)
+		c.Lag.add(lag)
+		if r.OK() {
+			c.FromScheduled.add(r.Latency + lag)
+		}
+	}
 }
 
 // Endpoints returns the endpoints, Order first, then as first seen.

@@ -40,6 +40,9 @@ type Summary struct {
 	// Verdict is the run in one sentence: the peak stage's best and worst
 	// p99, the cost of each endpoint, and what happened on the way.
 	Verdict string `json:"verdict"`
+	// Notes say how far the latencies can be trusted (coordinated
+	// omission): a generator that ran late, the closed model's bias.
+	Notes []string `json:"notes,omitempty"`
 }
 
 // StageSpan is a stage's label and window in seconds since the start.
@@ -90,6 +93,12 @@ type CellSum struct {
 	BilledMS        float64    `json:"billed_ms"`
 	InstanceSeconds float64    `json:"instance_seconds,omitempty"`
 	Cost            *cost.Bill `json:"cost,omitempty"`
+	// Open model: latency from each request's scheduled time, and the
+	// generator's lateness. Closed model: the percentiles corrected for
+	// coordinated omission, an estimate.
+	FromScheduled *Quantiles `json:"from_scheduled_ms,omitempty"`
+	Lag           *LagSum    `json:"lag_ms,omitempty"`
+	Corrected     *Quantiles `json:"corrected_estimate_ms,omitempty"`
 }
 
 // CIs are the confidence intervals of the quantiles, [low, high] in ms.
@@ -160,6 +169,7 @@ func (r *Run) Summary() *Summary {
 		s.RunID = r.Meta.RunID
 	}
 	s.Verdict = verdict(s)
+	s.Notes = omissionNotes(s)
 	return s
 }
 
@@ -206,7 +216,18 @@ func (r *Run) cellSum(name string, c *Cell, span Span, a, b float64) CellSum {
 		S3xx: c.S3xx, S4xx: c.S4xx, S429: c.S429, S5xx: c.S5xx, Transport: c.Errors - c.Dropped, Dropped: c.Dropped,
 		ColdStarts: c.Cold, Environments: len(c.Envs),
 		BilledRequests: c.Billed, BilledMS: c.BilledMS, Cost: bill, InstanceSeconds: instanceSeconds,
+		FromScheduled: quantiles(&c.FromScheduled), Lag: lagSum(&c.Lag), Corrected: r.corrected(c),
 	}
+}
+
+// corrected is the cell's closed-model percentiles corrected for
+// coordinated omission; nil in the open model or without latencies.
+func (r *Run) corrected(c *Cell) *Quantiles {
+	interval := r.correctedInterval(c)
+	if interval <= 0 || c.Latency.Count() == 0 {
+		return nil
+	}
+	return quantiles(c.Latency.corrected(interval))
 }
 
 // quantileCI is a 95 % confidence interval for the q-quantile of the

@@ -119,7 +119,7 @@ func readOne(path string) (*Run, error) {
 func TestReadRunsSplitsScenarios(t *testing.T) {
 	header := strings.Join(attack.Columns, ",") + "\n"
 	row := func(scenario string, elapsed float64) string {
-		return fmt.Sprintf("2026-11-23T12:00:00.000000000Z,%f,%s,lmi,0,1,200,10.000,204,0,,e1,false,1,9.9\n", elapsed, scenario)
+		return fmt.Sprintf("2026-11-23T12:00:00.000000000Z,%f,%s,lmi,0,1,200,10.000,204,0,,e1,false,1,9.9,\n", elapsed, scenario)
 	}
 	// A --csv - stream of two scenarios, each on its own clock.
 	p := writeCSV(t, t.TempDir(), "stream.csv", header+row("fast-io", 0.5)+row("fast-io", 1.5)+row("slow-io", 0.2))
@@ -135,7 +135,7 @@ func TestReadRunsSplitsScenarios(t *testing.T) {
 func TestReadRuns(t *testing.T) {
 	dir := t.TempDir()
 	header := strings.Join(attack.Columns, ",") + "\n"
-	row := "2026-11-23T12:00:00.000000000Z,0.500000,fast-io,lmi,0,1,200,101.500,204,0,,e1,true,1,100.7\n"
+	row := "2026-11-23T12:00:00.000000000Z,0.500000,fast-io,lmi,0,1,200,101.500,204,0,,e1,true,1,100.7,\n"
 	good := writeCSV(t, dir, "good.csv", header+row+row)
 	if err := WriteJSON(strings.TrimSuffix(good, ".csv")+".json", &Meta{Scenario: "fast-io", CSVVersion: 1,
 		Targets: []platform.Target{{Name: "128"}, {Name: "lmi"}}}); err != nil {
