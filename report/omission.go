@@ -21,12 +21,19 @@ type Quantiles struct {
 	Max  float64 `json:"max_ms"`
 }
 
+// quantilesOf are l's quantiles; zero without latencies.
+func quantilesOf(l *Latency) Quantiles {
+	q := func(p float64) float64 { return ms(l.Quantile(p)) }
+	return Quantiles{P50: q(0.5), P90: q(0.9), P95: q(0.95), P99: q(0.99), P999: q(0.999), Max: ms(l.Max())}
+}
+
+// quantiles are l's quantiles, or nil without latencies.
 func quantiles(l *Latency) *Quantiles {
 	if l.Count() == 0 {
 		return nil
 	}
-	q := func(p float64) float64 { return ms(l.Quantile(p)) }
-	return &Quantiles{P50: q(0.5), P90: q(0.9), P95: q(0.95), P99: q(0.99), P999: q(0.999), Max: ms(l.Max())}
+	q := quantilesOf(l)
+	return &q
 }
 
 // LagSum is how late the generator sent requests, in milliseconds.

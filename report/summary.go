@@ -72,12 +72,7 @@ type CellSum struct {
 	Requests     int64   `json:"requests"`
 	Successes    int64   `json:"successes"`
 	RPS          float64 `json:"rps"`
-	P50          float64 `json:"p50_ms"`
-	P90          float64 `json:"p90_ms"`
-	P95          float64 `json:"p95_ms"`
-	P99          float64 `json:"p99_ms"`
-	P999         float64 `json:"p99_9_ms"`
-	Max          float64 `json:"max_ms"`
+	Quantiles            // p50_ms … p99_9_ms, max_ms
 	CI           CIs     `json:"ci_95_ms"`
 	S3xx         int64   `json:"status_3xx"`
 	S4xx         int64   `json:"status_4xx"`
@@ -207,13 +202,12 @@ func (r *Run) peakStage(spans []Span) int {
 // cellSum is one endpoint's cell over span, priced over [a, b] seconds.
 func (r *Run) cellSum(name string, c *Cell, span Span, a, b float64) CellSum {
 	bill, instanceSeconds := r.bill(name, &c.Counts, a, b)
-	q := func(p float64) float64 { return ms(c.Quantile(p)) }
 	ci := func(p float64) [2]float64 { lo, hi := c.quantileCI(p); return [2]float64{ms(lo), ms(hi)} }
 	return CellSum{
 		Requests: c.Requests, Successes: c.OK, RPS: round3(c.sentPerSecond(span)),
-		P50: q(0.5), P90: q(0.9), P95: q(0.95), P99: q(0.99), P999: q(0.999), Max: ms(c.Max()),
-		CI:   CIs{P50: ci(0.5), P90: ci(0.9), P95: ci(0.95), P99: ci(0.99), P999: ci(0.999)},
-		S3xx: c.S3xx, S4xx: c.S4xx, S429: c.S429, S5xx: c.S5xx, Transport: c.Errors - c.Dropped, Dropped: c.Dropped,
+		Quantiles: quantilesOf(&c.Latency),
+		CI:        CIs{P50: ci(0.5), P90: ci(0.9), P95: ci(0.95), P99: ci(0.99), P999: ci(0.999)},
+		S3xx:      c.S3xx, S4xx: c.S4xx, S429: c.S429, S5xx: c.S5xx, Transport: c.Errors - c.Dropped, Dropped: c.Dropped,
 		ColdStarts: c.Cold, Environments: len(c.Envs),
 		BilledRequests: c.Billed, BilledMS: c.BilledMS, Cost: bill, InstanceSeconds: instanceSeconds,
 		FromScheduled: quantiles(&c.FromScheduled), Lag: lagSum(&c.Lag), Corrected: r.corrected(c),

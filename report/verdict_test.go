@@ -12,8 +12,8 @@ func summaryOf(p99 map[string]float64, order ...string) *Summary {
 	s := &Summary{Scenario: "high-cpu", PeakStage: 1, Stages: []StageSpan{{Label: "0→64 VUs"}, {Label: "64 VUs"}}}
 	for _, n := range order {
 		v := p99[n]
-		light := CellSum{Requests: 100, Successes: 100, P99: 10, CI: CIs{P99: [2]float64{9, 11}}}
-		peak := CellSum{Requests: 1000, Successes: 1000, P99: v, CI: CIs{P99: [2]float64{v * 0.95, v * 1.05}}}
+		light := CellSum{Requests: 100, Successes: 100, Quantiles: Quantiles{P99: 10}, CI: CIs{P99: [2]float64{9, 11}}}
+		peak := CellSum{Requests: 1000, Successes: 1000, Quantiles: Quantiles{P99: v}, CI: CIs{P99: [2]float64{v * 0.95, v * 1.05}}}
 		if v == 0 {
 			peak.Successes = 0
 		}
