@@ -46,7 +46,13 @@ func NewCSVWriter(w io.Writer) (*CSVWriter, error) {
 // Write appends one row.
 func (c *CSVWriter) Write(r *Record) error {
 	c.buf = AppendRow(c.buf[:0], r)
-	_, err := c.w.Write(c.buf)
+	return c.WriteRow(c.buf)
+}
+
+// WriteRow appends a row AppendRow formatted, so that a row going to
+// several files (a run's CSV and the --csv stream) is formatted once.
+func (c *CSVWriter) WriteRow(row []byte) error {
+	_, err := c.w.Write(row)
 	return err
 }
 

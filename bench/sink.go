@@ -26,7 +26,8 @@ type sink struct {
 	run    *report.Run
 	live   report.Live
 	rows   int64
-	err    error // first error writing the CSV file
+	row    []byte // the record being written, formatted once for every sink
+	err    error  // first error writing the CSV file
 
 	aborted string // the threshold that stopped the run, if one did
 
@@ -111,10 +112,11 @@ func (s *sink) failed(err error) {
 
 func (s *sink) add(r *attack.Record) {
 	s.rows++
+	s.row = attack.AppendRow(s.row[:0], r)
 	if s.err == nil {
-		s.failed(s.file.Write(r))
+		s.failed(s.file.WriteRow(s.row))
 	}
-	if s.stream.write(r, s.cfg.Log) {
+	if s.stream.write(s.row, s.cfg.Log) {
 		s.drawn = 0
 	}
 	s.run.Add(r)

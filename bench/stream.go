@@ -41,12 +41,13 @@ func openStream(cfg *Config) (*stream, error) {
 	return s, nil
 }
 
-// write writes r and reports whether it said, on log, that the stream broke.
-func (s *stream) write(r *attack.Record, log io.Writer) bool {
+// write writes a formatted row and reports whether it said, on log, that
+// the stream broke.
+func (s *stream) write(row []byte, log io.Writer) bool {
 	if s == nil || s.err != nil {
 		return false
 	}
-	return s.broke(s.w.Write(r), log)
+	return s.broke(s.w.WriteRow(row), log)
 }
 
 // flush flushes and reports whether it said that the stream broke.
