@@ -227,7 +227,7 @@ func writeReports(runs []*report.Run, sums []*report.Summary, output string, std
 			page = output
 		}
 		summary := strings.TrimSuffix(page, ".html") + ".summary.json"
-		if err := errors.Join(site.WritePage(page, r), report.WriteJSON(summary, sums[i])); err != nil {
+		if err := errors.Join(site.WritePage(page, r, sums[i]), report.WriteJSON(summary, sums[i])); err != nil {
 			return &exitError{code: exitFailure, err: err}
 		}
 		fmt.Fprintf(stderr, "lmibench: report: %s, summary: %s\n", page, summary)

@@ -52,7 +52,8 @@ func fetchDelayed(ctx context.Context, cfg *Config, d platform.Delayed, pending 
 			fmt.Fprintf(cfg.Log, "lmibench: warning: %v\n", err)
 			continue
 		}
-		if err := errors.Join(site.WritePage(res.HTMLPath, res.Run), report.WriteJSON(res.SummaryPath, res.Run.Summary()),
+		sum := res.Run.Summary()
+		if err := errors.Join(site.WritePage(res.HTMLPath, res.Run, sum), report.WriteJSON(res.SummaryPath, sum),
 			cfg.upload(File{"series", res.SeriesPath}, File{"report", res.HTMLPath}, File{"summary", res.SummaryPath})); err != nil {
 			fmt.Fprintf(cfg.Log, "lmibench: warning: %v\n", err)
 		}

@@ -58,7 +58,8 @@ func RefreshDelayed(ctx context.Context, csvPath string, fetch FetchFunc, log io
 	}
 	site := &report.Site{}
 	page := csvPath[:len(csvPath)-len(".csv")] + ".html"
-	if err := errors.Join(site.WritePage(page, runs[0]), report.WriteJSON(report.SummaryPath(csvPath), runs[0].Summary())); err != nil {
+	sum := runs[0].Summary()
+	if err := errors.Join(site.WritePage(page, runs[0], sum), report.WriteJSON(report.SummaryPath(csvPath), sum)); err != nil {
 		return err
 	}
 	fmt.Fprintf(log, "lmibench: %s: %d series in %s, page %s\n%s", csvPath, len(series), seriesPath, page, runs[0].ThrottleSummary())

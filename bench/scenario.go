@@ -112,7 +112,7 @@ func runScenario(ctx, cut context.Context, cfg *Config, i int, sc Scenario, stre
 	} else {
 		res.Written = append(res.Written, File{"summary", res.SummaryPath})
 	}
-	if err := site.WritePage(res.HTMLPath, res.Run); err != nil {
+	if err := site.WritePage(res.HTMLPath, res.Run, sum); err != nil {
 		werr = errors.Join(werr, err)
 	} else {
 		res.Written = append(res.Written, File{"report", res.HTMLPath})

@@ -185,7 +185,7 @@ func TestPageInBrowser(t *testing.T) {
 	run.Extra = []platform.Series{{Name: "LMI instances", Unit: "instances", Endpoint: evil, Metric: platform.MetricInstances,
 		Points: [][2]float64{{0, 3}, {30, 4}, {60, 6}}}}
 	page := filepath.Join(dir, "high-cpu.html")
-	if err := WriteFile(page, func(w io.Writer) error { return run.WritePage(w, "index.html") }); err != nil {
+	if err := WriteFile(page, func(w io.Writer) error { return run.WritePage(w, "index.html", run.Summary()) }); err != nil {
 		t.Fatal(err)
 	}
 	got := assertCleanPage(t, page, 12)
@@ -196,7 +196,7 @@ func TestPageInBrowser(t *testing.T) {
 	index := filepath.Join(dir, "index.html")
 	other := syntheticRun(500, false)
 	err := WriteFile(index, func(w io.Writer) error {
-		return WriteIndex(w, []IndexEntry{{Run: run, Page: "high-cpu.html"}, {Run: other, Page: "other.html"}})
+		return WriteIndex(w, []IndexEntry{{Run: run, Summary: run.Summary(), Page: "high-cpu.html"}, {Run: other, Summary: other.Summary(), Page: "other.html"}})
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -75,7 +75,7 @@ func TestHostileCSVs(t *testing.T) {
 		t.Errorf("endpoints = %d, warning %q; want %d and the rest counted", n, runs[0].Warning, MaxEndpoints)
 	}
 	var page bytes.Buffer
-	if err := runs[0].WritePage(&page, ""); err != nil || page.Len() > 5<<20 {
+	if err := runs[0].WritePage(&page, "", runs[0].Summary()); err != nil || page.Len() > 5<<20 {
 		t.Errorf("page of %d bytes, %v; want under 5 MiB", page.Len(), err)
 	}
 
@@ -103,10 +103,9 @@ func FuzzReadRuns(f *testing.F) {
 			if len(r.Stats.Endpoints()) > MaxEndpoints {
 				t.Fatalf("%d endpoints", len(r.Stats.Endpoints()))
 			}
-			r.Summary()
 			// Every chart's options, as the page embeds them (the page's
 			// template itself is tested on its own: it is slow to fuzz).
-			_, specs := r.page("")
+			_, specs := r.page("", r.Summary())
 			for _, s := range specs {
 				if s.Collapsed != "" {
 					continue

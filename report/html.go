@@ -146,19 +146,19 @@ func (p *page) render(w io.Writer, specs []chartSpec) error {
 	return nil
 }
 
-// WritePage writes the self-contained HTML page of one run. index, when
+// WritePage writes the self-contained HTML page of one run, whose summary
+// is s (computed once, for the files and the page alike). index, when
 // set, is the link back to the page of all scenarios.
-func (r *Run) WritePage(w io.Writer, index string) error {
-	p, specs := r.page(index)
+func (r *Run) WritePage(w io.Writer, index string, s *Summary) error {
+	p, specs := r.page(index, s)
 	return p.render(w, specs)
 }
 
 // page is the run's page and its charts, before rendering: the verdict
 // and a card per endpoint first, then the facts folded, the tables, and
 // the charts, the one that compares the endpoints per stage first.
-func (r *Run) page(index string) (*page, []chartSpec) {
+func (r *Run) page(index string, s *Summary) (*page, []chartSpec) {
 	a := r.axes()
-	s := r.Summary()
 	p := &page{Title: "lmibench · " + r.Name(), Index: index, Version: r.version(), Facts: r.facts(a), Banner: r.banner(),
 		Verdict: s.Verdict, Cards: r.cards(a, s), Measured: r.measured()}
 	if r.Warning != "" {

@@ -56,7 +56,7 @@ func syntheticRun(n int, withMeta bool) *Run {
 func render(t *testing.T, r *Run) string {
 	t.Helper()
 	var b bytes.Buffer
-	if err := r.WritePage(&b, "index.html"); err != nil {
+	if err := r.WritePage(&b, "index.html", r.Summary()); err != nil {
 		t.Fatal(err)
 	}
 	return b.String()
@@ -124,7 +124,7 @@ func TestPageFacts(t *testing.T) {
 func TestIndex(t *testing.T) {
 	var b bytes.Buffer
 	a, c := syntheticRun(900, true), syntheticRun(300, false)
-	if err := WriteIndex(&b, []IndexEntry{{Run: a, Page: "a.html"}, {Run: c, Page: "c.html"}}); err != nil {
+	if err := WriteIndex(&b, []IndexEntry{{Run: a, Summary: a.Summary(), Page: "a.html"}, {Run: c, Summary: c.Summary(), Page: "c.html"}}); err != nil {
 		t.Fatal(err)
 	}
 	html := b.String()

@@ -9,8 +9,9 @@ import (
 
 // IndexEntry is one scenario's run and the page that shows it.
 type IndexEntry struct {
-	Run  *Run
-	Page string // link to the run's page, relative to the index
+	Run     *Run
+	Summary *Summary // the run's
+	Page    string   // link to the run's page, relative to the index
 }
 
 // WriteIndex writes the page that links several runs (the scenarios of
@@ -23,7 +24,7 @@ func WriteIndex(w io.Writer, entries []IndexEntry) error {
 	var specs []chartSpec
 	for _, e := range entries {
 		r := e.Run
-		verdicts.Rows = append(verdicts.Rows, []cell{{Text: r.Name(), Link: e.Page}, {Text: r.Summary().Verdict, Wrap: true}})
+		verdicts.Rows = append(verdicts.Rows, []cell{{Text: r.Name(), Link: e.Page}, {Text: e.Summary.Verdict, Wrap: true}})
 		var all Counts
 		for _, ep := range r.Stats.Endpoints() {
 			all.merge(&ep.All.Counts)

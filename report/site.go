@@ -15,20 +15,21 @@ type Site struct {
 	entries []IndexEntry
 }
 
-// WritePage writes r's page to path, linking back to the index. Writing
-// the same path again (with series that came later, say) replaces it.
-func (s *Site) WritePage(path string, r *Run) error {
+// WritePage writes r's page to path, linking back to the index; sum is
+// r's summary. Writing the same path again (with series that came later,
+// say) replaces it.
+func (s *Site) WritePage(path string, r *Run, sum *Summary) error {
 	back := ""
 	if s.Index != "" {
 		back = relPath(filepath.Dir(path), s.Index)
 	}
-	if err := WriteFile(path, func(w io.Writer) error { return r.WritePage(w, back) }); err != nil {
+	if err := WriteFile(path, func(w io.Writer) error { return r.WritePage(w, back, sum) }); err != nil {
 		return err
 	}
 	if s.Index == "" {
 		return nil
 	}
-	entry := IndexEntry{Run: r, Page: relPath(filepath.Dir(s.Index), path)}
+	entry := IndexEntry{Run: r, Summary: sum, Page: relPath(filepath.Dir(s.Index), path)}
 	for i := range s.entries {
 		if s.entries[i].Page == entry.Page { // written again: its place stays
 			s.entries[i] = entry

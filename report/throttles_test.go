@@ -32,7 +32,7 @@ func TestThrottlesStandBesideThe5xx(t *testing.T) {
 		t.Errorf("summary lacks %q:\n%s", want, buf.String())
 	}
 	var page bytes.Buffer
-	if err := r.WritePage(&page, ""); err != nil {
+	if err := r.WritePage(&page, "", r.Summary()); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"Throttles: CloudWatch beside the run", "some reach outside the run", "lmi throttles (CloudWatch)", "Triangles mark partial periods"} {
