@@ -32,7 +32,7 @@ func compareCommand(stdout, stderr io.Writer) *cli.Command {
 		},
 		Action: func(c *cli.Context) error {
 			var outputs, jsons []string
-			files, err := splitArgs("compare", c.Args().Slice(), map[string]*[]string{"o": &outputs, "output": &outputs, "json": &jsons})
+			files, err := splitArgs("compare", c.Args().Slice(), map[string]*[]string{"o": &outputs, "output": &outputs, "json": &jsons}, nil)
 			if err != nil {
 				return err
 			}

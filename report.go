@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -49,15 +50,7 @@ func reportCommand(stdout, stderr io.Writer) *cli.Command {
 				values[n] = costValues[n]
 			}
 			partial := c.Bool("partial")
-			var args []string
-			for _, a := range c.Args().Slice() { // a switch, given among the files
-				if a == "--partial" || a == "-partial" {
-					partial = true
-					continue
-				}
-				args = append(args, a)
-			}
-			files, err := splitArgs("report", args, values)
+			files, err := splitArgs("report", c.Args().Slice(), values, map[string]*bool{"partial": &partial})
 			if err != nil {
 				return err
 			}
@@ -158,9 +151,9 @@ func judge(sums []*report.Summary, thresholds []report.Threshold, summaryTo stri
 // splitArgs takes flags from among the files: urfave/cli v2 stops
 // reading flags at the first argument, and `report a.csv b.csv -o x.html`
 // is how people write it. Each flag named in values takes a value (as
-// -f V or -f=V), appended to its slice; anything else starting with - is
-// refused.
-func splitArgs(cmd string, args []string, values map[string]*[]string) (files []string, err error) {
+// -f V or -f=V), appended to its slice; each in switches sets its bool
+// (-f, or -f=false); anything else starting with - is refused.
+func splitArgs(cmd string, args []string, values map[string]*[]string, switches map[string]*bool) (files []string, err error) {
 	for i := 0; i < len(args); i++ {
 		arg := args[i]
 		if !strings.HasPrefix(arg, "-") || arg == "-" {
@@ -168,6 +161,17 @@ func splitArgs(cmd string, args []string, values map[string]*[]string) (files []
 			continue
 		}
 		name, value, inline := strings.Cut(strings.TrimLeft(arg, "-"), "=")
+		if sw, ok := switches[name]; ok { // a switch: --partial, or --partial=false
+			on, err := strconv.ParseBool(value)
+			if !inline {
+				on, err = true, nil
+			}
+			if err != nil {
+				return nil, badInput("%s: %s: want true or false", cmd, arg)
+			}
+			*sw = on
+			continue
+		}
 		dst, ok := values[name]
 		if !ok {
 			return nil, badInput("%s: unknown flag %s", cmd, arg)
