@@ -188,7 +188,7 @@ type ratePacer struct {
 
 func newRatePacer(p *stages.Profile, shard stages.Shard, start time.Time, stop <-chan struct{}, maxInflight int, drop func(time.Duration)) *ratePacer {
 	return &ratePacer{gate: newGate(start, stop), profile: p, step: shard.Step(), next: shard.FirstRequest(),
-		maxInflight: int64(maxInflight), drop: drop}
+		maxInflight: int64(maxInflight), drop: drop, dueOf: map[uint64]time.Duration{}}
 }
 
 // Pace blocks until the next scheduled request is due and returns zero
@@ -211,9 +211,6 @@ func (p *ratePacer) Pace(time.Duration, uint64) (time.Duration, bool) {
 		}
 		p.inflight.Add(1)
 		p.mu.Lock()
-		if p.dueOf == nil {
-			p.dueOf = map[uint64]time.Duration{}
-		}
 		p.dueOf[p.hits] = due
 		p.hits++
 		p.mu.Unlock()

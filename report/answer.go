@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
@@ -137,7 +138,7 @@ func costChart(a *axes, c *CostSum) (chartSpec, bool) {
 		if e.LMI && e.PerInstance <= 0 {
 			continue // its capacity was not measured
 		}
-		i := indexOf(a.names, e.Name)
+		i := slices.Index(a.names, e.Name) // a priced endpoint is one of the run's
 		data := make([]opts.LineData, points+1)
 		for j := range data {
 			rate := math.Pow(hi, float64(j)/points) // 1 … hi, evenly on the log axis
@@ -152,13 +153,4 @@ func costChart(a *axes, c *CostSum) (chartSpec, bool) {
 	return chartSpec{Title: "Cost per million requests against the request rate", chart: l,
 		Note: fmt.Sprintf("From this run's measured prices: a standard function's cost per request does not depend on the rate; LMI pays for at least %g instances, "+
 			"each serving the requests per second it served at this run's peak stage. Where LMI's line crosses another, it becomes the cheaper.", c.Prices.MinInstances)}, true
-}
-
-func indexOf(names []string, name string) int {
-	for i, n := range names {
-		if n == name {
-			return i
-		}
-	}
-	return len(names)
 }

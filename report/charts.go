@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -511,10 +512,8 @@ func (a *axes) seriesLook(s platform.Series) (color, style string) {
 			}
 		}
 	}
-	for j, n := range a.names {
-		if n == endpoint {
-			return a.color(j), style
-		}
+	if j := slices.Index(a.names, endpoint); j >= 0 {
+		return a.color(j), style
 	}
 	return "#777", style
 }

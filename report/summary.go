@@ -126,6 +126,7 @@ func (r *Run) Summary() *Summary {
 	if m := r.Meta; m != nil {
 		start := m.Start
 		s.Start, s.End, s.LoadModel, s.Unit, s.Platform = &start, m.End, string(m.LoadModel), m.LoadModel.Unit(), m.Platform
+		s.RunID = m.RunID
 	}
 	spans := r.spans()
 	var total time.Duration
@@ -160,9 +161,6 @@ func (r *Run) Summary() *Summary {
 	}
 	s.Cost = r.costSum(s)
 	s.Shards = r.shardSums()
-	if r.Meta != nil {
-		s.RunID = r.Meta.RunID
-	}
 	s.Verdict = verdict(s)
 	s.Notes = omissionNotes(s)
 	return s
