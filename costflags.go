@@ -41,9 +41,6 @@ func costFlags() []cli.Flag {
 	}
 }
 
-// costFlagNames are the flags that take a value, for report's splitArgs.
-func costFlagNames() []string { return flagNames(costFlags()) }
-
 // pricingFromFlags is base with the cost flags that were given over it
 // (run's base is the defaults; report's, what each run recorded);
 // endpoints, unless nil, are the names --cost-endpoint may give.

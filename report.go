@@ -45,7 +45,7 @@ func reportCommand(stdout, stderr io.Writer) *cli.Command {
 			thresholds := c.StringSlice("threshold")
 			values := map[string]*[]string{"o": &outputs, "output": &outputs, "summary": &summaries, "threshold": &thresholds}
 			costValues := map[string]*[]string{}
-			for _, n := range costFlagNames() {
+			for _, n := range flagNames(costFlags()) {
 				costValues[n] = new([]string)
 				values[n] = costValues[n]
 			}

@@ -15,6 +15,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/lmibench/lmibench/bench"
+	"github.com/lmibench/lmibench/report"
 	"github.com/lmibench/lmibench/s3dir"
 	"github.com/lmibench/lmibench/stages"
 )
@@ -131,7 +132,10 @@ func fetchS3(uri string, stderr io.Writer) ([]string, error) {
 	if err := os.MkdirAll(local, 0o755); err != nil {
 		return nil, badInput("report: %v", err)
 	}
-	csvs, err := dir.FetchCSVs(ctx, local)
+	csvs, err := dir.FetchCSVs(ctx, local, func(csv string) []string {
+		meta, series := report.Paths(csv) // what report reads beside a CSV
+		return []string{meta, series}
+	})
 	if err != nil {
 		return nil, badInput("report: %v", err)
 	}

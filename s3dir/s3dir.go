@@ -102,13 +102,10 @@ func (d *Dir) Upload(ctx context.Context, local string) error {
 	return nil
 }
 
-// Beside are the files a run writes beside a CSV, which report reads.
-var Beside = []string{".json", ".series.json"}
-
-// FetchCSVs downloads the CSVs matching the pattern, each with the files
-// beside it that exist, into dir, and returns the local CSVs' paths in key
-// order. No match is an error.
-func (d *Dir) FetchCSVs(ctx context.Context, dir string) ([]string, error) {
+// FetchCSVs downloads the CSVs matching the pattern into dir, each with
+// the files beside it (named from the CSV's name by beside) that exist, and
+// returns the local CSVs' paths in key order. No match is an error.
+func (d *Dir) FetchCSVs(ctx context.Context, dir string, beside func(csv string) []string) ([]string, error) {
 	prefix := d.Prefix
 	if prefix != "" {
 		prefix += "/"
@@ -138,12 +135,11 @@ func (d *Dir) FetchCSVs(ctx context.Context, dir string) ([]string, error) {
 	}
 	var out []string
 	for _, name := range csvs {
-		stem := strings.TrimSuffix(name, ".csv")
-		for _, ext := range append([]string{".csv"}, Beside...) {
-			if !keys[stem+ext] {
+		for _, f := range append([]string{name}, beside(name)...) {
+			if !keys[f] {
 				continue
 			}
-			if err := d.download(ctx, stem+ext, filepath.Join(dir, stem+ext)); err != nil {
+			if err := d.download(ctx, f, filepath.Join(dir, f)); err != nil {
 				return nil, err
 			}
 		}
