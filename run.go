@@ -136,6 +136,13 @@ func planRun(c *cli.Context, e appEnv) (*bench.Config, error) {
 	if n := c.Int("redirects"); n == 0 || n < attack.KeepRedirects {
 		return nil, badInput("--redirects: %d: give how many to follow (1 or more), or -1 to record the 3xx", n)
 	}
+	client, err := attack.ParseClient(c.String("http-client"))
+	if err != nil {
+		return nil, badInput("--http-client: %v", err)
+	}
+	if c.Bool("http2") && client == attack.FastHTTP {
+		return nil, badInput("--http2: fasthttp speaks HTTP/1.1 only; give --http-client net/http or auto")
+	}
 	targets, err := userTargets(c)
 	if err != nil {
 		return nil, err
@@ -148,6 +155,7 @@ func planRun(c *cli.Context, e appEnv) (*bench.Config, error) {
 		Scenarios: scenarios, Profile: prof, Stages: ss, StageLabels: bench.StageLabels(ss, model), Model: model,
 		Think: durationOf(c, "think"), MaxInflight: c.Int("max-inflight"),
 		Timeout: durationOf(c, "timeout"), GracefulStop: durationOf(c, "graceful-stop"), Redirects: c.Int("redirects"), TLS: tlsCfg,
+		Client: client, HTTP2: c.Bool("http2"),
 		OutputDir: c.String("output-dir"), CSV: c.String("csv"), Summary: c.String("summary"), Stdout: e.stdout, Log: e.stderr,
 		Live: isTerminal(e.stderr), Width: terminalWidth(e.stderr), LogEvery: 10 * time.Second, Quiet: c.Bool("quiet"),
 		AbortOnFail: c.Bool("abort-on-fail"), AbortDelay: durationOf(c, "abort-delay"),

@@ -6,7 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"sync"
@@ -64,6 +64,10 @@ type Config struct {
 	// StartAt, when set, is the run clock's zero (every shard's, --start-at)
 	// instead of the moment of Start.
 	StartAt time.Time
+	// Client is the HTTP client; "" is AutoClient.
+	Client Client
+	// HTTP2 asks for HTTP/2 where the server offers it (net/http).
+	HTTP2 bool
 }
 
 // Attack is a running load test. Start it, read its records until the
@@ -77,6 +81,8 @@ type Attack struct {
 	killCtx context.Context
 	killAt  atomic.Pointer[time.Time] // set by the first Kill
 	dropped atomic.Uint64
+	clients []choice // each endpoint's
+	proxy   func(*url.URL) (*url.URL, error)
 }
 
 // errKilled is the cause given to requests cut short at the hard stop.
@@ -105,7 +111,14 @@ func New(cfg Config) (*Attack, error) {
 	if cfg.Redirects == 0 {
 		cfg.Redirects = DefaultRedirects
 	}
-	a := &Attack{cfg: cfg, stop: make(chan struct{})}
+	if cfg.Client == "" {
+		cfg.Client = AutoClient
+	}
+	a := &Attack{cfg: cfg, stop: make(chan struct{}), proxy: envProxy()}
+	var err error
+	if a.clients, err = choose(&a.cfg, a.proxy); err != nil {
+		return nil, err
+	}
 	a.killCtx, a.kill = context.WithCancelCause(context.Background())
 	return a, nil
 }
@@ -139,11 +152,11 @@ func (a *Attack) Start() <-chan Record {
 		a.start = a.cfg.StartAt
 	}
 	var wg sync.WaitGroup
-	for _, ep := range a.cfg.Endpoints {
+	for i, ep := range a.cfg.Endpoints {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			a.runEndpoint(ep, out)
+			a.runEndpoint(i, ep, out)
 		}()
 	}
 	go a.watchdog()
@@ -154,6 +167,10 @@ func (a *Attack) Start() <-chan Record {
 	}()
 	return out
 }
+
+// ClientOf is the client endpoint i's requests go through and, when
+// chosen for it rather than by Config.Client, why.
+func (a *Attack) ClientOf(i int) (Client, string) { return a.clients[i].Client, a.clients[i].Why }
 
 // StartTime is the run's clock start, valid once Start was called.
 func (a *Attack) StartTime() time.Time { return a.start }
@@ -188,55 +205,84 @@ type pacer interface {
 	done()
 }
 
-func (a *Attack) runEndpoint(ep platform.Target, out chan<- Record) {
+// hit is one request the pacer let go: when it was due (open model).
+type hit struct {
+	due       time.Duration
+	scheduled bool
+}
+
+// runEndpoint is the scenario loop of one endpoint: its pacer lets each
+// request go, and the first free user sends it. Users start as needed, up
+// to the most the profile can keep busy, and each keeps its connection
+// for the run.
+func (a *Attack) runEndpoint(i int, ep platform.Target, out chan<- Record) {
 	c := a.cfg
 	var p pacer
-	var workers uint64
+	var users int
 	switch c.Model {
 	case VUs:
 		p = newVUPacer(c.Profile, c.Shard, a.start, a.stop, c.Think)
-		workers = uint64(c.Shard.VUs(int(c.Profile.MaxTarget())))
+		users = c.Shard.VUs(int(c.Profile.MaxTarget()))
 	case Rate:
 		p = newRatePacer(c.Profile, c.Shard, a.start, a.stop, c.MaxInflight, func(due time.Duration) {
 			a.dropped.Add(1)
 			out <- a.record(ep.Name, Record{Timestamp: a.start.Add(due), Error: ErrDropped, Scheduled: due, HasScheduled: true})
 		})
-		workers = uint64(c.MaxInflight)
+		users = c.MaxInflight
 	}
-	client, counter := a.httpClient(int(workers))
-	atk := vegeta.NewAttacker(
-		vegeta.Client(client),
-		vegeta.Workers(min(workers, 16)),
-		vegeta.MaxWorkers(max(workers, 1)),
-		vegeta.MaxBody(MaxBodyKept),
-	)
-	go func() {
-		// vegeta's own loop only looks at its stop channel between hits.
-		select {
-		case <-a.stop:
-		case <-a.killCtx.Done():
-		}
-		atk.Stop()
-	}()
-	method := ep.Method
-	if method == "" {
-		method = http.MethodGet
-	}
-	tr := vegeta.NewStaticTargeter(vegeta.Target{Method: method, URL: ep.URL, Header: ep.Header, Body: ep.Body})
+	newUser := a.users(i, ep, max(users, 1))
 	rate, _ := p.(*ratePacer)
-	for res := range atk.Attack(tr, p, 0, ep.Name) {
-		p.done()
-		r := fromResult(res)
+	hits := make(chan hit)
+	var wg sync.WaitGroup
+	started := 0
+	for {
+		if _, stop := p.Pace(0, 0); stop {
+			break
+		}
+		h := hit{}
 		if rate != nil {
-			r.Scheduled, r.HasScheduled = rate.scheduled(res.Seq)
+			h = hit{due: rate.lastDue(), scheduled: true}
 		}
-		r.BytesIn = counter.bytesIn(res.Seq, r.BytesIn)
-		if r.Status == 0 && r.Error != "" && a.cutByKill(&r) {
-			r.Error = ErrStopped
+		select {
+		case hits <- h:
+			continue
+		default:
 		}
-		r.Error = redactURLs(r.Error)
-		out <- a.record(ep.Name, r)
+		if started < users {
+			started++
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				u := newUser()
+				defer u.close()
+				for h := range hits {
+					var r Record
+					u.do(&r)
+					p.done()
+					r.Scheduled, r.HasScheduled = h.due, h.scheduled
+					if r.Status == 0 && r.Error != "" && a.cutByKill(&r) {
+						r.Error = ErrStopped
+					}
+					r.Error = redactURLs(r.Error)
+					out <- a.record(ep.Name, r)
+				}
+			}()
+		}
+		hits <- h // to the new user, or the first to finish
 	}
+	close(hits)
+	wg.Wait()
+}
+
+// users makes endpoint i's users on its client.
+func (a *Attack) users(i int, ep platform.Target, n int) func() user {
+	c := a.cfg
+	req := newRequest(ep)
+	if a.clients[i].Client == NetHTTP {
+		return newStdEndpoint(req, n, c.TLS, a.proxy, c.Timeout, c.Redirects, a.killCtx).newUser
+	}
+	conns := newConnSet(&net.Dialer{Timeout: c.Timeout, KeepAlive: 30 * time.Second}, a.killCtx)
+	return newFastEndpoint(req, a.clients[i].url, conns, c.TLS, c.Timeout, c.Redirects).newUser
 }
 
 // anyURL finds the URLs in an error text, quoted as Go's errors do
@@ -269,63 +315,4 @@ func (a *Attack) record(endpoint string, r Record) Record {
 	r.Stage = a.cfg.Profile.Index(r.Elapsed)
 	r.Target = a.cfg.Model.TargetAt(a.cfg.Profile, r.Elapsed)
 	return r
-}
-
-// checkRedirect follows up to n redirects, then fails the request; with
-// KeepRedirects it follows none and the 3xx is the response.
-func checkRedirect(n int) func(*http.Request, []*http.Request) error {
-	return func(_ *http.Request, via []*http.Request) error {
-		if n < 0 {
-			return http.ErrUseLastResponse
-		}
-		if len(via) > n {
-			return fmt.Errorf("stopped after %d redirects", n)
-		}
-		return nil
-	}
-}
-
-// fromResult turns vegeta's result into a Record. vegeta writes the status
-// line into Error for non-2xx/3xx answers; here the status column holds
-// that, and error is kept for requests that got no complete answer.
-func fromResult(res *vegeta.Result) Record {
-	r := Record{
-		Timestamp: res.Timestamp,
-		Status:    int(res.Code),
-		Latency:   res.Latency,
-		BytesIn:   res.BytesIn,
-		BytesOut:  res.BytesOut,
-		Error:     res.Error,
-	}
-	if r.Status != 0 {
-		r.Error = ""
-		r.Fn, r.HasFn = parseFn(res.Body)
-	}
-	return r
-}
-
-// httpClient builds one endpoint's client: its own connection pool, the
-// per-request timeout (which covers reading the whole body), redirects
-// followed up to the config's limit, response bodies counted, and
-// connections that close when the attack is killed.
-func (a *Attack) httpClient(idle int) (*http.Client, *bodyCounter) {
-	conns := newConnSet(&net.Dialer{Timeout: a.cfg.Timeout, KeepAlive: 30 * time.Second}, a.killCtx)
-	tr := &http.Transport{
-		Proxy:               http.ProxyFromEnvironment,
-		DialContext:         conns.dial,
-		MaxIdleConnsPerHost: max(idle, 2),
-		IdleConnTimeout:     90 * time.Second,
-		// Requests are bodiless GETs of a few hundred bytes: a 1 KiB write
-		// buffer instead of 4 KiB saves 3 KiB per connection (6 MiB at
-		// 2000 VUs) and a longer request is merely flushed in parts.
-		WriteBufferSize:     1 << 10,
-		TLSHandshakeTimeout: 10 * time.Second,
-		TLSClientConfig:     a.cfg.TLS,
-		ForceAttemptHTTP2:   true,
-	}
-	counter := &bodyCounter{next: tr, timeout: a.cfg.Timeout}
-	return &http.Client{
-		Transport:     counter, // which times each request out (see bodyCounter)
-		CheckRedirect: checkRedirect(a.cfg.Redirects),
-	}, counter
 }

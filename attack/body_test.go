@@ -16,95 +16,101 @@ import (
 // bytes_in is exact, and what the attack allocates per request stays far
 // below a body: bodies are read through a bounded buffer and discarded.
 func TestBigBodiesAreCountedNotKept(t *testing.T) {
-	const size = 50 << 20
-	body := bytes.Repeat([]byte("x"), size)
-	var a *Attack
-	c := counter{atN: 12, at: func() { a.Stop() }}
-	srv := httptest.NewServer(c.wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(body) })))
-	defer srv.Close()
-	prof := profile(t, true, stages.Stage{Duration: time.Nanosecond, Target: 4}, stages.Stage{Duration: time.Hour, Target: 4})
-	a = newAttack(t, Config{Profile: prof, Think: 0, GracefulStop: time.Hour, Endpoints: []platform.Target{{Name: "x", URL: srv.URL}}})
-	runtime.GC()
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	recs := collect(t, a)
-	runtime.ReadMemStats(&after)
-	if len(recs) < 12 {
-		t.Fatalf("rows = %d; want at least 12", len(recs))
-	}
-	for _, r := range recs {
-		if r.Status != 200 || r.BytesIn != size {
-			t.Fatalf("row %+v; want 200 with bytes_in %d", r, size)
+	bothClients(t, func(t *testing.T, client Client) {
+		const size = 50 << 20
+		body := bytes.Repeat([]byte("x"), size)
+		var a *Attack
+		c := counter{atN: 12, at: func() { a.Stop() }}
+		srv := httptest.NewServer(c.wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(body) })))
+		defer srv.Close()
+		prof := profile(t, true, stages.Stage{Duration: time.Nanosecond, Target: 4}, stages.Stage{Duration: time.Hour, Target: 4})
+		a = newAttack(t, Config{Client: client, Profile: prof, Think: 0, GracefulStop: time.Hour, Endpoints: []platform.Target{{Name: "x", URL: srv.URL}}})
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		recs := collect(t, a)
+		runtime.ReadMemStats(&after)
+		if len(recs) < 12 {
+			t.Fatalf("rows = %d; want at least 12", len(recs))
 		}
-	}
-	// The server side writes from one shared buffer; the client's share is
-	// what grows with the bodies when they are kept.
-	perRequest := (after.TotalAlloc - before.TotalAlloc) / uint64(len(recs))
-	if perRequest > 4<<20 {
-		t.Fatalf("allocated %d MiB per request of a 50 MiB body; want bodies not kept", perRequest>>20)
-	}
+		for _, r := range recs {
+			if r.Status != 200 || r.BytesIn != size {
+				t.Fatalf("row %+v; want 200 with bytes_in %d", r, size)
+			}
+		}
+		// The server side writes from one shared buffer; the client's share is
+		// what grows with the bodies when they are kept.
+		perRequest := (after.TotalAlloc - before.TotalAlloc) / uint64(len(recs))
+		if perRequest > 4<<20 {
+			t.Fatalf("allocated %d MiB per request of a 50 MiB body; want bodies not kept", perRequest>>20)
+		}
+	})
 }
 
 // TestEndlessBodyIsCutAtTheTimeout: a body that never ends is a timeout
 // row once --timeout has passed, and the run ends.
 func TestEndlessBodyIsCutAtTheTimeout(t *testing.T) {
-	chunk := bytes.Repeat([]byte("y"), 64<<10)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		for r.Context().Err() == nil {
-			if _, err := w.Write(chunk); err != nil {
-				return
+	bothClients(t, func(t *testing.T, client Client) {
+		chunk := bytes.Repeat([]byte("y"), 64<<10)
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			for r.Context().Err() == nil {
+				if _, err := w.Write(chunk); err != nil {
+					return
+				}
+			}
+		}))
+		defer srv.Close()
+		const timeout = 300 * time.Millisecond
+		prof := profile(t, true, stages.Stage{Duration: time.Nanosecond, Target: 2}, stages.Stage{Duration: 500 * time.Millisecond, Target: 2})
+		a := newAttack(t, Config{Client: client, Profile: prof, Timeout: timeout, GracefulStop: time.Hour, Endpoints: []platform.Target{{Name: "x", URL: srv.URL}}})
+		recs := collect(t, a)
+		if len(recs) < 2 {
+			t.Fatalf("rows = %d; want the 2 users' timeouts", len(recs))
+		}
+		for _, r := range recs {
+			// A timeout firing late (a busy reader) shows as a latency far past it.
+			if ErrorKind(r.Error) != "timeout" || r.Latency < timeout || r.Latency > 10*timeout {
+				t.Fatalf("row %+v; want a timeout at about %v", r, timeout)
 			}
 		}
-	}))
-	defer srv.Close()
-	const timeout = 300 * time.Millisecond
-	prof := profile(t, true, stages.Stage{Duration: time.Nanosecond, Target: 2}, stages.Stage{Duration: 500 * time.Millisecond, Target: 2})
-	a := newAttack(t, Config{Profile: prof, Timeout: timeout, GracefulStop: time.Hour, Endpoints: []platform.Target{{Name: "x", URL: srv.URL}}})
-	recs := collect(t, a)
-	if len(recs) < 2 {
-		t.Fatalf("rows = %d; want the 2 users' timeouts", len(recs))
-	}
-	for _, r := range recs {
-		// A timeout firing late (a busy reader) shows as a latency far past it.
-		if ErrorKind(r.Error) != "timeout" || r.Latency < timeout || r.Latency > 10*timeout {
-			t.Fatalf("row %+v; want a timeout at about %v", r, timeout)
-		}
-	}
+	})
 }
 
 func TestRedirects(t *testing.T) {
-	var c counter
-	mux := http.NewServeMux()
-	mux.HandleFunc("/loop", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/loop", http.StatusFound) })
-	mux.HandleFunc("/old", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/new", http.StatusMovedPermanently) })
-	mux.HandleFunc("/new", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("here")) })
-	srv := httptest.NewServer(c.wrap(mux))
-	defer srv.Close()
-	run := func(redirects int, path string) []Record {
-		prof := profile(t, true, stages.Stage{Duration: time.Nanosecond, Target: 1}, stages.Stage{Duration: 100 * time.Millisecond, Target: 1})
-		return collect(t, newAttack(t, Config{Profile: prof, Think: 20 * time.Millisecond, GracefulStop: time.Second, Redirects: redirects,
-			Endpoints: []platform.Target{{Name: "x", URL: srv.URL + path}}}))
-	}
-	for _, tt := range []struct {
-		name      string
-		redirects int
-		path      string
-		check     func(Record) bool
-	}{
-		{"a loop fails after the default 10", 0, "/loop", func(r Record) bool { return ErrorKind(r.Error) == "too many redirects" && r.Status == 0 }},
-		{"a 301 is followed to its page", 0, "/old", func(r Record) bool { return r.Status == 200 && r.BytesIn == 4 }},
-		{"-1 keeps the 301", KeepRedirects, "/old", func(r Record) bool { return r.Status == 301 && r.OK() }},
-		{"a limit of 2", 2, "/loop", func(r Record) bool { return r.Error != "" && ErrorKind(r.Error) == "too many redirects" }},
-	} {
-		recs := run(tt.redirects, tt.path)
-		if len(recs) == 0 {
-			t.Fatalf("%s: no rows", tt.name)
+	bothClients(t, func(t *testing.T, client Client) {
+		var c counter
+		mux := http.NewServeMux()
+		mux.HandleFunc("/loop", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/loop", http.StatusFound) })
+		mux.HandleFunc("/old", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/new", http.StatusMovedPermanently) })
+		mux.HandleFunc("/new", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("here")) })
+		srv := httptest.NewServer(c.wrap(mux))
+		defer srv.Close()
+		run := func(redirects int, path string) []Record {
+			prof := profile(t, true, stages.Stage{Duration: time.Nanosecond, Target: 1}, stages.Stage{Duration: 100 * time.Millisecond, Target: 1})
+			return collect(t, newAttack(t, Config{Client: client, Profile: prof, Think: 20 * time.Millisecond, GracefulStop: time.Second, Redirects: redirects,
+				Endpoints: []platform.Target{{Name: "x", URL: srv.URL + path}}}))
 		}
-		for _, r := range recs {
-			if !tt.check(r) {
-				t.Errorf("%s: row %+v", tt.name, r)
-				break
+		for _, tt := range []struct {
+			name      string
+			redirects int
+			path      string
+			check     func(Record) bool
+		}{
+			{"a loop fails after the default 10", 0, "/loop", func(r Record) bool { return ErrorKind(r.Error) == "too many redirects" && r.Status == 0 }},
+			{"a 301 is followed to its page", 0, "/old", func(r Record) bool { return r.Status == 200 && r.BytesIn == 4 }},
+			{"-1 keeps the 301", KeepRedirects, "/old", func(r Record) bool { return r.Status == 301 && r.OK() }},
+			{"a limit of 2", 2, "/loop", func(r Record) bool { return r.Error != "" && ErrorKind(r.Error) == "too many redirects" }},
+		} {
+			recs := run(tt.redirects, tt.path)
+			if len(recs) == 0 {
+				t.Fatalf("%s: no rows", tt.name)
+			}
+			for _, r := range recs {
+				if !tt.check(r) {
+					t.Errorf("%s: row %+v", tt.name, r)
+					break
+				}
 			}
 		}
-	}
+	})
 }

@@ -41,10 +41,11 @@ func (m Model) TargetAt(p *stages.Profile, t time.Duration) float64 {
 	return p.Target(t)
 }
 
-// Both pacers obey vegeta v12's attack loop: every Pace that does not say
-// stop is followed by exactly one hit, and nothing checks the duration
-// after Pace returns. So they block inside Pace until a hit may go, wake on
-// stop, and say stop themselves at the end of the profile.
+// Both pacers are vegeta Pacers driven by the scenario loop (runEndpoint):
+// every Pace that does not say stop is followed by exactly one hit, and
+// nothing checks the duration after Pace returns. So they block inside
+// Pace until a hit may go, wake on stop, and say stop themselves at the
+// end of the profile.
 var (
 	_ vegeta.Pacer = (*vuPacer)(nil)
 	_ vegeta.Pacer = (*ratePacer)(nil)
@@ -176,19 +177,14 @@ type ratePacer struct {
 	drop        func(due time.Duration)
 
 	next     uint64 // index of this shard's next scheduled request, sent or dropped
+	last     time.Duration
 	inflight atomic.Int64
 	dropped  atomic.Uint64
-
-	// due holds the scheduled time of each hit let go, by its number among
-	// the hits (vegeta's Seq), until its result takes it.
-	mu    sync.Mutex
-	hits  uint64
-	dueOf map[uint64]time.Duration
 }
 
 func newRatePacer(p *stages.Profile, shard stages.Shard, start time.Time, stop <-chan struct{}, maxInflight int, drop func(time.Duration)) *ratePacer {
 	return &ratePacer{gate: newGate(start, stop), profile: p, step: shard.Step(), next: shard.FirstRequest(),
-		maxInflight: int64(maxInflight), drop: drop, dueOf: map[uint64]time.Duration{}}
+		maxInflight: int64(maxInflight), drop: drop}
 }
 
 // Pace blocks until the next scheduled request is due and returns zero
@@ -210,28 +206,16 @@ func (p *ratePacer) Pace(time.Duration, uint64) (time.Duration, bool) {
 			continue
 		}
 		p.inflight.Add(1)
-		p.mu.Lock()
-		p.dueOf[p.hits] = due
-		p.hits++
-		p.mu.Unlock()
+		p.last = due
 		return 0, false
 	}
 }
 
 func (p *ratePacer) done() { p.inflight.Add(-1) }
 
-// scheduled is when hit seq (vegeta's Seq, counted from 0 in the order the
-// hits began) was due. vegeta numbers a hit when its worker starts it, so
-// two hits let go together may swap numbers, and with them due times that
-// are then both in the past: the swap moves neither by more than the gap
-// between them.
-func (p *ratePacer) scheduled(seq uint64) (time.Duration, bool) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	d, ok := p.dueOf[seq]
-	delete(p.dueOf, seq)
-	return d, ok
-}
+// lastDue is when the hit the last Pace let go was due; it is read by
+// the goroutine that calls Pace, before the next call.
+func (p *ratePacer) lastDue() time.Duration { return p.last }
 
 // Rate is the profile's scheduled rate at elapsed, in requests per second.
 func (p *ratePacer) Rate(elapsed time.Duration) float64 { return p.profile.Target(elapsed) }

@@ -22,11 +22,7 @@ func Preflight(ctx context.Context, ts []platform.Target, tlsCfg *tls.Config) er
 		if err != nil {
 			return fmt.Errorf("endpoint %s: %q is not a URL", t.Name, platform.Redact(t.URL))
 		}
-		port := u.Port()
-		if port == "" {
-			port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
-		}
-		addr := net.JoinHostPort(u.Hostname(), port)
+		addr := hostPort(u)
 		conn, err := d.DialContext(ctx, "tcp", addr)
 		if err != nil {
 			return fmt.Errorf("endpoint %s: cannot connect to %s: %s", t.Name, addr, ErrorKind(err.Error()))

@@ -32,6 +32,9 @@ type Config struct {
 	Redirects int
 	// TLS is the client's TLS configuration; nil for Go's defaults.
 	TLS *tls.Config
+	// Client and HTTP2 choose the HTTP client (attack.Config's).
+	Client attack.Client
+	HTTP2  bool
 
 	// Platform is what the scenarios run against.
 	Platform platform.Platform

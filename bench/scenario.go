@@ -47,7 +47,7 @@ func runScenario(ctx, cut context.Context, cfg *Config, i int, sc Scenario, stre
 	atk, err := attack.New(attack.Config{
 		Scenario: sc.Name, Endpoints: endpoints, Profile: cfg.Profile, Model: cfg.Model, Think: cfg.Think,
 		MaxInflight: cfg.MaxInflight, Timeout: cfg.Timeout, GracefulStop: cfg.GracefulStop, Redirects: cfg.Redirects, TLS: cfg.TLS,
-		Shard: cfg.Shard, StartAt: start,
+		Shard: cfg.Shard, StartAt: start, Client: cfg.Client, HTTP2: cfg.HTTP2,
 	})
 	if err != nil {
 		return nil, err
@@ -74,6 +74,11 @@ func runScenario(ctx, cut context.Context, cfg *Config, i int, sc Scenario, stre
 
 	fmt.Fprintf(cfg.Log, "lmibench: scenario %d/%d, %s: %s against %d endpoints for %s (%s model), writing %s\n",
 		i+1, len(cfg.Scenarios), sc.Name, sc.Work, len(targets), cfg.Profile.Total(), cfg.Model, res.CSVPath)
+	for i, ep := range endpoints {
+		if c, why := atk.ClientOf(i); why != "" {
+			fmt.Fprintf(cfg.Log, "  %s goes through %s: %s\n", ep.Name, c, why)
+		}
+	}
 	res.Run = &report.Run{Meta: side, Source: res.CSVPath, Profile: cfg.Profile}
 	res.Run.Stats.Order = platform.Names(targets)
 	s := &sink{cfg: cfg, file: csvw, stream: stream, path: res.CSVPath, run: res.Run}
