@@ -81,7 +81,8 @@ type Attack struct {
 	killCtx context.Context
 	killAt  atomic.Pointer[time.Time] // set by the first Kill
 	dropped atomic.Uint64
-	clients []choice // each endpoint's
+	clients []choice      // each endpoint's
+	users   []func() user // each endpoint's
 	proxy   func(*url.URL) (*url.URL, error)
 }
 
@@ -120,6 +121,13 @@ func New(cfg Config) (*Attack, error) {
 		return nil, err
 	}
 	a.killCtx, a.kill = context.WithCancelCause(context.Background())
+	for i, ep := range cfg.Endpoints {
+		newUser, err := a.newUsers(i, ep)
+		if err != nil {
+			return nil, fmt.Errorf("endpoint %s: %w", ep.Name, err)
+		}
+		a.users = append(a.users, newUser)
+	}
 	return a, nil
 }
 
@@ -202,7 +210,10 @@ func (a *Attack) watchdog() {
 // pacer is a vegeta.Pacer that also hears about each finished request.
 type pacer interface {
 	vegeta.Pacer
-	done()
+	// finished is called by a user after each request it sent, ended
+	// at end: true tells it to send the next one itself, now. think is
+	// the user's own timer.
+	finished(end time.Time, think *time.Timer) bool
 }
 
 // hit is one request the pacer let go: when it was due (open model).
@@ -211,26 +222,33 @@ type hit struct {
 	scheduled bool
 }
 
-// runEndpoint is the scenario loop of one endpoint: its pacer lets each
-// request go, and the first free user sends it. Users start as needed, up
-// to the most the profile can keep busy, and each keeps its connection
-// for the run.
 func (a *Attack) runEndpoint(i int, ep platform.Target, out chan<- Record) {
 	c := a.cfg
 	var p pacer
-	var users int
 	switch c.Model {
 	case VUs:
 		p = newVUPacer(c.Profile, c.Shard, a.start, a.stop, c.Think)
-		users = c.Shard.VUs(int(c.Profile.MaxTarget()))
 	case Rate:
 		p = newRatePacer(c.Profile, c.Shard, a.start, a.stop, c.MaxInflight, func(due time.Duration) {
 			a.dropped.Add(1)
 			out <- a.record(ep.Name, Record{Timestamp: a.start.Add(due), Error: ErrDropped, Scheduled: due, HasScheduled: true})
 		})
-		users = c.MaxInflight
 	}
-	newUser := a.users(i, ep, max(users, 1))
+	loop(p, a.maxUsers(), a.users[i], func(r *Record) {
+		if r.Status == 0 && r.Error != "" && a.cutByKill(r) {
+			r.Error = ErrStopped
+		}
+		r.Error = redactURLs(r.Error)
+		out <- a.record(ep.Name, *r)
+	})
+}
+
+// loop is the scenario loop of one endpoint: the pacer lets each request
+// go, and the first free user sends it. Users start as needed, up to
+// users, and each keeps its connection for the run; in the closed model a
+// user that may go on sends its next request itself, as a k6 VU does.
+// emit gets each request's record and may keep none of it.
+func loop(p pacer, users int, newUser func() user, emit func(*Record)) {
 	rate, _ := p.(*ratePacer)
 	hits := make(chan hit)
 	var wg sync.WaitGroup
@@ -250,23 +268,23 @@ func (a *Attack) runEndpoint(i int, ep platform.Target, out chan<- Record) {
 		}
 		if started < users {
 			started++
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
+			wg.Go(func() {
 				u := newUser()
 				defer u.close()
+				r := new(Record) // one per user: do's argument escapes
+				think := time.NewTimer(time.Hour)
+				think.Stop()
 				for h := range hits {
-					var r Record
-					u.do(&r)
-					p.done()
-					r.Scheduled, r.HasScheduled = h.due, h.scheduled
-					if r.Status == 0 && r.Error != "" && a.cutByKill(&r) {
-						r.Error = ErrStopped
+					for again := true; again; {
+						*r = Record{}
+						u.do(r)
+						end := r.Timestamp.Add(r.Latency)
+						r.Scheduled, r.HasScheduled = h.due, h.scheduled
+						emit(r)
+						again = p.finished(end, think)
 					}
-					r.Error = redactURLs(r.Error)
-					out <- a.record(ep.Name, r)
 				}
-			}()
+			})
 		}
 		hits <- h // to the new user, or the first to finish
 	}
@@ -274,15 +292,28 @@ func (a *Attack) runEndpoint(i int, ep platform.Target, out chan<- Record) {
 	wg.Wait()
 }
 
-// users makes endpoint i's users on its client.
-func (a *Attack) users(i int, ep platform.Target, n int) func() user {
+// maxUsers is the most users an endpoint needs: the shard's share of
+// the profile's highest target, or the open model's cap in flight.
+func (a *Attack) maxUsers() int {
+	if a.cfg.Model == Rate {
+		return a.cfg.MaxInflight
+	}
+	return max(a.cfg.Shard.VUs(int(a.cfg.Profile.MaxTarget())), 1)
+}
+
+// newUsers makes endpoint i's users on its client.
+func (a *Attack) newUsers(i int, ep platform.Target) (func() user, error) {
 	c := a.cfg
 	req := newRequest(ep)
 	if a.clients[i].Client == NetHTTP {
-		return newStdEndpoint(req, n, c.TLS, a.proxy, c.Timeout, c.Redirects, a.killCtx).newUser
+		return newStdEndpoint(req, a.maxUsers(), c.TLS, a.proxy, c.Timeout, c.Redirects, a.killCtx).newUser, nil
 	}
 	conns := newConnSet(&net.Dialer{Timeout: c.Timeout, KeepAlive: 30 * time.Second}, a.killCtx)
-	return newFastEndpoint(req, a.clients[i].url, conns, c.TLS, c.Timeout, c.Redirects).newUser
+	e, err := newFastEndpoint(req, a.clients[i].url, conns, c.TLS, c.Timeout, c.Redirects)
+	if err != nil {
+		return nil, err
+	}
+	return e.newUser, nil
 }
 
 // anyURL finds the URLs in an error text, quoted as Go's errors do

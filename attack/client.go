@@ -144,6 +144,19 @@ type bodyBuf struct{ kept []byte }
 // body's buffer is let go after its request.
 const keptCap = 4 << 10
 
+// exact reads a body of n bytes, n < MaxBodyKept, from r.
+func (b *bodyBuf) exact(r io.Reader, n int) ([]byte, error) {
+	if cap(b.kept) < n {
+		b.kept = make([]byte, n, max(n, 512))
+	}
+	buf := b.kept[:n]
+	if cap(b.kept) > keptCap {
+		b.kept = nil
+	}
+	_, err := io.ReadFull(r, buf)
+	return buf, err
+}
+
 // read reads r to its end. kept is the body when it is shorter than
 // MaxBodyKept, nil otherwise.
 func (b *bodyBuf) read(r io.Reader) (kept []byte, n uint64, err error) {

@@ -233,3 +233,25 @@ func TestWriteErrorsSurface(t *testing.T) {
 type failWriter struct{}
 
 func (failWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
+
+func TestAppendFixed(t *testing.T) {
+	for _, tt := range []struct {
+		d        time.Duration
+		unit     time.Duration
+		decimals int
+		want     string
+	}{
+		{0, time.Microsecond, 6, "0.000000"},
+		{1500 * time.Millisecond, time.Microsecond, 6, "1.500000"},
+		{1499, time.Microsecond, 6, "0.000001"},
+		{499, time.Microsecond, 6, "0.000000"},
+		{500, time.Microsecond, 3, "0.001"},
+		{12345678901, time.Microsecond, 6, "12.345679"},
+		{-1500, time.Microsecond, 3, "-0.002"},
+		{3 * time.Hour, time.Microsecond, 3, "10800000.000"},
+	} {
+		if got := string(appendFixed(nil, tt.d, tt.unit, tt.decimals)); got != tt.want {
+			t.Errorf("appendFixed(%d, %v, %d) = %s; want %s", tt.d, tt.unit, tt.decimals, got, tt.want)
+		}
+	}
+}

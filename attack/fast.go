@@ -2,6 +2,7 @@ package attack
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -11,52 +12,54 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"sync"
+	"syscall"
 	"time"
 
 	"github.com/valyala/fasthttp"
 )
 
-// fastEndpoint is what the fasthttp users of one endpoint share.
+// fastEndpoint is what the fasthttp users of one endpoint share, above
+// all the request's bytes: every request to an endpoint is the same, so
+// it is written out once and each send is one write of those bytes.
 type fastEndpoint struct {
 	request
 	target    *url.URL
-	conns     *connSet // every user's connection, closed at the hard stop
+	wire      []byte
+	head      bool // a HEAD's answer has no body
+	replay    bool // safe to send again (net/http's rule)
+	conns     *connSet
 	tls       *tls.Config
 	timeout   time.Duration
 	redirects int
 }
 
-func newFastEndpoint(r request, u *url.URL, conns *connSet, tlsCfg *tls.Config, timeout time.Duration, redirects int) *fastEndpoint {
+func newFastEndpoint(r request, u *url.URL, conns *connSet, tlsCfg *tls.Config, timeout time.Duration, redirects int) (*fastEndpoint, error) {
 	cfg := &tls.Config{}
 	if tlsCfg != nil {
 		cfg = tlsCfg.Clone()
 	}
 	cfg.NextProtos = []string{"http/1.1"}
-	return &fastEndpoint{request: r, target: u, conns: conns, tls: cfg, timeout: timeout, redirects: redirects}
+	e := &fastEndpoint{request: r, target: u, conns: conns, tls: cfg, timeout: timeout, redirects: redirects}
+	e.head = r.method == http.MethodHead
+	switch r.method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace:
+		e.replay = true
+	default:
+		e.replay = r.header.Get("Idempotency-Key") != "" || r.header.Get("X-Idempotency-Key") != ""
+	}
+	var err error
+	if e.wire, err = e.encode(r.url, r.method, r.body, true); err != nil {
+		return nil, fmt.Errorf("endpoint request: %w", err)
+	}
+	return e, nil
 }
 
-// fastUser sends its requests over one connection of its own, dialled
-// when first needed and again after the server closed it. Requests and
-// responses are written and parsed by fasthttp, with no goroutine but the
-// user's and no buffer but the connection's and the response's.
-type fastUser struct {
-	ep   *fastEndpoint
-	conn fastConn
-	req  fasthttp.Request
-	resp fasthttp.Response
-	body bodyBuf
-}
-
-func (e *fastEndpoint) newUser() user {
-	u := &fastUser{ep: e, conn: fastConn{ep: e, addr: hostPort(e.target), isTLS: e.target.Scheme == "https"}}
-	e.fill(&u.req, e.url, e.method, e.body)
-	u.resp.StreamBody = true
-	return u
-}
-
-// fill makes req the endpoint's request, sent to rawURL.
-func (e *fastEndpoint) fill(req *fasthttp.Request, rawURL, method string, body []byte) {
-	req.Reset()
+// encode writes out the endpoint's request to rawURL; the target's Host
+// header goes only to the target's host.
+func (e *fastEndpoint) encode(rawURL, method string, body []byte, toTarget bool) ([]byte, error) {
+	req := fasthttp.AcquireRequest()
+	defer fasthttp.ReleaseRequest(req)
 	req.Header.SetMethod(method)
 	req.SetRequestURI(rawURL)
 	req.URI().DisablePathNormalizing = true // sent as given, as net/http does
@@ -65,11 +68,28 @@ func (e *fastEndpoint) fill(req *fasthttp.Request, rawURL, method string, body [
 			req.Header.Add(k, v)
 		}
 	}
-	if e.host != "" {
+	if e.host != "" && toTarget {
 		req.UseHostHeader = true
 		req.Header.SetHost(e.host)
 	}
 	req.SetBody(body)
+	var b bytes.Buffer
+	_, err := req.WriteTo(&b)
+	return b.Bytes(), err
+}
+
+// fastUser sends its requests over one connection of its own, dialled
+// when first needed and again after the server closed it. It holds no
+// buffer while it waits for an answer: the reader and the response are
+// taken from pools once the answer's first byte is in.
+type fastUser struct {
+	ep   *fastEndpoint
+	conn fastConn
+	body bodyBuf
+}
+
+func (e *fastEndpoint) newUser() user {
+	return &fastUser{ep: e, conn: fastConn{ep: e, addr: hostPort(e.target), isTLS: e.target.Scheme == "https"}}
 }
 
 func (u *fastUser) close() { u.conn.close() }
@@ -78,54 +98,56 @@ func (u *fastUser) do(r *Record) {
 	r.Timestamp = time.Now()
 	r.BytesOut = uint64(len(u.ep.body))
 	deadline := r.Timestamp.Add(u.ep.timeout)
-	at, body, n, err := u.exchange(deadline)
+	at, a, err := u.exchange(deadline)
 	r.Latency = time.Since(r.Timestamp)
 	if err != nil {
-		r.Error = u.ep.urlError(at, err).Error()
+		r.Error = u.ep.urlError(at.String(), err).Error()
 		return
 	}
-	r.Status, r.BytesIn = u.resp.StatusCode(), n
-	r.Fn, r.HasFn = parseFn(body)
+	r.Status, r.BytesIn = a.status, a.n
+	r.Fn, r.HasFn = parseFn(a.body)
 }
 
-// exchange sends the request and reads the answer, following redirects;
-// the final response's status is in u.resp, its body (when kept) and
-// length returned. at is the URL of the request that failed.
-func (u *fastUser) exchange(deadline time.Time) (at string, body []byte, n uint64, err error) {
-	req, conn, cur := &u.req, &u.conn, u.ep.target
+// answer is what a response left once read: its status, where it
+// redirects, its body when kept and its length.
+type answer struct {
+	status   int
+	location string
+	body     []byte
+	n        uint64
+}
+
+// exchange sends the request and reads the answer, following redirects.
+// at is the URL of the request that failed.
+func (u *fastUser) exchange(deadline time.Time) (at *url.URL, a answer, err error) {
+	e := u.ep
+	wire, method, body, replay, conn, cur := e.wire, e.method, e.body, e.replay, &u.conn, e.target
 	for hop := 0; ; hop++ {
-		if err := conn.roundTrip(req, &u.resp, deadline); err != nil {
-			return cur.String(), nil, 0, err
+		if a, err = conn.roundTrip(wire, replay, method == http.MethodHead, &u.body, deadline); err != nil {
+			return cur, a, err
 		}
-		loc := u.resp.Header.Peek("Location")
-		follow := u.ep.redirects >= 0 && len(loc) > 0 && isRedirect(u.resp.StatusCode())
-		body, n, err = u.readBody(conn, deadline)
-		if !follow || err != nil {
-			return cur.String(), body, n, err
+		if e.redirects < 0 || a.location == "" || !isRedirect(a.status) {
+			return cur, a, nil
 		}
-		if hop == u.ep.redirects {
-			return cur.String(), nil, 0, fmt.Errorf("stopped after %d redirects", u.ep.redirects)
+		if hop == e.redirects {
+			return cur, answer{}, fmt.Errorf("stopped after %d redirects", e.redirects)
 		}
-		next, err := cur.Parse(string(loc))
+		next, err := cur.Parse(a.location)
 		if err != nil {
-			return cur.String(), nil, 0, errors.New("redirect to an unparseable Location")
+			return cur, answer{}, errors.New("redirect to an unparseable Location")
 		}
-		method, body := req.Header.Method(), req.Body()
-		if code := u.resp.StatusCode(); code == http.StatusMovedPermanently || code == http.StatusFound || code == http.StatusSeeOther {
-			if m := string(method); m != http.MethodGet && m != http.MethodHead {
-				method, body = []byte(http.MethodGet), nil
+		if a.status == http.StatusMovedPermanently || a.status == http.StatusFound || a.status == http.StatusSeeOther {
+			if method != http.MethodGet && method != http.MethodHead {
+				method, body = http.MethodGet, nil
 			}
 		}
-		// A hop's request is made anew; the user's own stays as it is.
-		hopReq := fasthttp.AcquireRequest()
-		defer fasthttp.ReleaseRequest(hopReq)
-		u.ep.fill(hopReq, next.String(), string(method), body)
-		if next.Host != cur.Host { // the target's Host header is for the target
-			hopReq.UseHostHeader = false
+		if wire, err = e.encode(next.String(), method, body, next.Host == e.target.Host); err != nil {
+			return next, answer{}, err
 		}
-		req, cur = hopReq, next
+		replay = replay || method == http.MethodGet
+		cur = next
 		if hostPort(next) != u.conn.addr || (next.Scheme == "https") != u.conn.isTLS {
-			other := &fastConn{ep: u.ep, addr: hostPort(next), isTLS: next.Scheme == "https"}
+			other := &fastConn{ep: e, addr: hostPort(next), isTLS: next.Scheme == "https"}
 			defer other.close()
 			conn = other
 		} else {
@@ -134,43 +156,164 @@ func (u *fastUser) exchange(deadline time.Time) (at string, body []byte, n uint6
 	}
 }
 
-// readBody reads the response's body to its end through the user's
-// buffer, then keeps the connection for the next request or closes it.
-func (u *fastUser) readBody(c *fastConn, deadline time.Time) ([]byte, uint64, error) {
-	var body []byte
-	var n uint64
-	var err error
-	if s := u.resp.BodyStream(); s != nil {
-		body, n, err = u.body.read(s)
-		err = timedOut(err, deadline)
-	}
-	// The stream must be closed to read the next response; a body that
-	// failed or ran to the connection's end leaves nothing reusable.
-	if cerr := u.resp.CloseBodyStream(); err == nil {
-		err = cerr
-	}
-	if err != nil || u.resp.ConnectionClose() || u.resp.Header.ContentLength() == -2 {
-		c.close()
-	}
-	return body, n, err
-}
-
 // fastConn is one keep-alive connection to a host.
 type fastConn struct {
 	ep     *fastEndpoint
 	addr   string
 	isTLS  bool
 	conn   net.Conn
-	br     *bufio.Reader
-	bw     *bufio.Writer
-	reused bool // a request went over it already
+	raw    syscall.RawConn // the socket, to wait on; nil over TLS
+	ready  func(fd uintptr) bool
+	err    error   // what ready saw
+	reused bool    // a request went over it already
+	first  [1]byte // over TLS, the answer's first byte, read while waiting
+	unread bool    // first is yet to be read
+	// pend holds what ready read, pend.b[pend.off:pend.n] yet to be read.
+	pend *chunk
 }
 
-// roundTrip writes req and reads resp's header; the body is left to
-// stream. Like net/http, a request that is safe to send again is sent once
-// more on a new connection when a reused one fails before any byte of an
-// answer: the server closed it while it was idle.
-func (c *fastConn) roundTrip(req *fasthttp.Request, resp *fasthttp.Response, deadline time.Time) error {
+// chunk is a buffer of the answer's first bytes, read as they came.
+type chunk struct {
+	b      [4 << 10]byte
+	off, n int
+}
+
+var chunks = sync.Pool{New: func() any { return new(chunk) }}
+
+// Read reads the connection, what was read while waiting first.
+func (c *fastConn) Read(p []byte) (int, error) {
+	if c.unread && len(p) > 0 {
+		c.unread, p[0] = false, c.first[0]
+		return 1, nil
+	}
+	if c.pend != nil {
+		n := copy(p, c.pend.b[c.pend.off:c.pend.n])
+		if c.pend.off += n; c.pend.off == c.pend.n {
+			c.dropPending()
+		}
+		return n, nil
+	}
+	return c.conn.Read(p)
+}
+
+func (c *fastConn) dropPending() {
+	if c.pend != nil {
+		chunks.Put(c.pend)
+		c.pend = nil
+	}
+}
+
+// wait blocks until the answer starts, holding no buffer. Over TCP it
+// waits on Go's poller and reads into a pooled chunk once bytes are
+// there, as many reads as a plain Read; over TLS, whose records are read
+// whole anyway, it reads the first byte.
+func (c *fastConn) wait() error {
+	if c.raw == nil {
+		_, err := io.ReadFull(c.conn, c.first[:])
+		c.unread = err == nil
+		return err
+	}
+	c.err = nil
+	if err := c.raw.Read(c.ready); err != nil {
+		return err
+	}
+	return c.err
+}
+
+// readNow is ready's body: false while nothing has come (Go's poller
+// then waits), true once bytes, the end or an error were read.
+func (c *fastConn) readNow(fd uintptr) bool {
+	ch := chunks.Get().(*chunk)
+	n, err := readFD(fd, ch.b[:])
+	switch {
+	case err == syscall.EAGAIN || err == syscall.EINTR:
+		chunks.Put(ch)
+		return false
+	case err != nil:
+		c.err = os.NewSyscallError("read", err)
+	case n == 0:
+		c.err = io.EOF
+	default:
+		ch.off, ch.n, c.pend = 0, n, ch
+		return true
+	}
+	chunks.Put(ch)
+	return true
+}
+
+var readers = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 4<<10) }}
+
+// roundTrip sends a request and reads its answer, the body to its end.
+func (c *fastConn) roundTrip(wire []byte, replay, head bool, body *bodyBuf, deadline time.Time) (answer, error) {
+	if err := c.send(wire, replay, deadline); err != nil {
+		return answer{}, err
+	}
+	br := readers.Get().(*bufio.Reader)
+	br.Reset(c)
+	resp := fasthttp.AcquireResponse()
+	defer func() {
+		fasthttp.ReleaseResponse(resp)
+		br.Reset(nil)
+		readers.Put(br)
+	}()
+	resp.Header.DisableNormalizing() // only the headers fasthttp reads itself matter
+	if err := readHeader(&resp.Header, br); err != nil {
+		c.close()
+		return answer{}, headerError(err, deadline)
+	}
+	a := answer{status: resp.StatusCode()}
+	if isRedirect(a.status) {
+		a.location = string(resp.Header.Peek("Location"))
+	}
+	var err error
+	switch n := resp.Header.ContentLength(); {
+	case head || a.status == http.StatusNoContent || a.status == http.StatusNotModified || a.status < 200:
+	case n >= 0 && n < MaxBodyKept:
+		// Nearly every answer: its length known and small, read whole.
+		a.body, err = body.exact(br, n)
+		a.n = uint64(n)
+	default:
+		// Chunked, up to the connection's end, or long: streamed and
+		// counted. The stream must be closed before the next answer.
+		resp.StreamBody = true
+		if err = resp.ReadBody(br, 0); err == nil {
+			a.body, a.n, err = body.read(resp.BodyStream())
+			if cerr := resp.CloseBodyStream(); err == nil {
+				err = cerr
+			}
+		}
+	}
+	err = timedOut(err, deadline)
+	// A body that failed or ran to the connection's end leaves nothing
+	// reusable, and nor do bytes the server sent past its answer.
+	if err != nil || resp.ConnectionClose() || resp.Header.ContentLength() == -2 || br.Buffered() > 0 || c.pend != nil {
+		c.close()
+	}
+	return a, err
+}
+
+// maxInterim is how many 1xx answers may come before the final one.
+const maxInterim = 8
+
+// readHeader reads the final answer's header, past any 1xx ones.
+func readHeader(h *fasthttp.ResponseHeader, br *bufio.Reader) error {
+	for range maxInterim {
+		if err := h.Read(br); err != nil {
+			return err
+		}
+		if c := h.StatusCode(); c >= 200 || c < 100 || c == http.StatusSwitchingProtocols {
+			return nil
+		}
+	}
+	return errors.New("too many 1xx answers")
+}
+
+// send writes the request and waits for the answer's first byte, whose
+// error, if any, is the network's own (a reset, a timeout, EOF). Like
+// net/http, a request safe to send again is sent once more on a new
+// connection when a reused one fails before any byte of an answer: the
+// server closed it while it was idle.
+func (c *fastConn) send(wire []byte, replay bool, deadline time.Time) error {
 	for {
 		if c.conn == nil {
 			if err := c.dial(deadline); err != nil {
@@ -179,30 +322,17 @@ func (c *fastConn) roundTrip(req *fasthttp.Request, resp *fasthttp.Response, dea
 		}
 		reused := c.reused
 		c.reused = true
-		if err := c.conn.SetDeadline(deadline); err != nil {
-			c.close()
-			return err
-		}
-		err := req.Write(c.bw)
+		err := c.conn.SetDeadline(deadline)
 		if err == nil {
-			err = c.bw.Flush()
+			_, err = c.conn.Write(wire)
 		}
 		if err == nil {
-			// The first byte is waited for here, so that its error (a
-			// reset, a timeout, EOF) is the network's own; fasthttp would
-			// call every one of them EOF.
-			_, err = c.br.Peek(1)
-			if err == nil {
-				resp.SkipBody = req.Header.IsHead()
-				if err = resp.Read(c.br); err != nil {
-					c.close()
-					return headerError(err, deadline)
-				}
+			if err = c.wait(); err == nil {
 				return nil
 			}
 		}
 		c.close()
-		if !reused || !replayable(req) {
+		if !reused || !replay {
 			return err
 		}
 	}
@@ -211,10 +341,11 @@ func (c *fastConn) roundTrip(req *fasthttp.Request, resp *fasthttp.Response, dea
 func (c *fastConn) dial(deadline time.Time) error {
 	ctx, cancel := context.WithDeadline(context.Background(), deadline)
 	defer cancel()
-	conn, err := c.ep.conns.dial(ctx, "tcp", c.addr)
+	tcp, err := c.ep.conns.dial(ctx, "tcp", c.addr)
 	if err != nil {
 		return err
 	}
+	var conn net.Conn = tcp
 	if c.isTLS {
 		cfg := c.ep.tls
 		if cfg.ServerName == "" {
@@ -226,34 +357,28 @@ func (c *fastConn) dial(deadline time.Time) error {
 			_ = conn.Close() // the handshake's error is the one to report
 			return err
 		}
-		conn = tc
+		c.conn, c.raw, c.reused, c.unread = tc, nil, false, false
+		return nil
 	}
-	c.conn, c.reused = conn, false
-	if c.br == nil {
-		c.br = bufio.NewReaderSize(conn, 4<<10)
-		// Requests are a few hundred bytes: a longer one is flushed in parts.
-		c.bw = bufio.NewWriterSize(conn, 1<<10)
-	} else {
-		c.br.Reset(conn)
-		c.bw.Reset(conn)
+	c.conn, c.raw, c.reused, c.unread = conn, nil, false, false
+	if rawReads {
+		if c.raw, err = tcp.Conn.(syscall.Conn).SyscallConn(); err != nil {
+			c.close()
+			return err
+		}
+		if c.ready == nil {
+			c.ready = c.readNow // made once: a method value allocates
+		}
 	}
 	return nil
 }
 
 func (c *fastConn) close() {
+	c.dropPending()
 	if c.conn != nil {
 		_ = c.conn.Close() // the connection is done with, whatever Close says
 		c.conn = nil
 	}
-}
-
-// replayable: net/http's rule for sending a request again.
-func replayable(req *fasthttp.Request) bool {
-	switch string(req.Header.Method()) {
-	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace:
-		return true
-	}
-	return len(req.Header.Peek("Idempotency-Key")) > 0 || len(req.Header.Peek("X-Idempotency-Key")) > 0
 }
 
 // timedOut gives every failure at or past the request's deadline the

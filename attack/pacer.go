@@ -145,25 +145,34 @@ func (p *vuPacer) Pace(time.Duration, uint64) (time.Duration, bool) {
 	}
 }
 
-// done is called for every response: the user thinks, then is free again.
-func (p *vuPacer) done() {
-	if p.think <= 0 {
-		p.release()
-		return
+// finished: the user thinks from the response's end, then sends again
+// while the profile still has room for it; otherwise it leaves, and Pace
+// hears of its place.
+func (p *vuPacer) finished(end time.Time, think *time.Timer) bool {
+	if p.think > 0 {
+		think.Reset(p.think - time.Since(end))
+		select {
+		case <-think.C:
+		case <-p.stop:
+			think.Stop()
+		}
 	}
-	time.AfterFunc(p.think, p.release)
+	p.mu.Lock()
+	t := time.Since(p.start)
+	if !p.stopped() && t < p.profile.Total() && p.busy <= p.shard.VUs(p.profile.VUs(t)) {
+		p.mu.Unlock()
+		return true
+	}
+	p.busy--
+	p.mu.Unlock()
+	p.signal()
+	return false
 }
 
 // Rate is not known ahead in a closed model: throughput follows latency.
 // vegeta asks only for reporting; 0 says "unknown".
 func (p *vuPacer) Rate(time.Duration) float64 { return 0 }
 
-func (p *vuPacer) release() {
-	p.mu.Lock()
-	p.busy--
-	p.mu.Unlock()
-	p.signal()
-}
 
 // ratePacer sends request k (0-based) at the time the profile's integral
 // reaches k+1, so a run sends floor(integral over the profile) requests. A
@@ -211,7 +220,10 @@ func (p *ratePacer) Pace(time.Duration, uint64) (time.Duration, bool) {
 	}
 }
 
-func (p *ratePacer) done() { p.inflight.Add(-1) }
+func (p *ratePacer) finished(time.Time, *time.Timer) bool {
+	p.inflight.Add(-1)
+	return false
+}
 
 // lastDue is when the hit the last Pace let go was due; it is read by
 // the goroutine that calls Pace, before the next call.

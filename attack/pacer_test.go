@@ -18,35 +18,41 @@ func profile(t *testing.T, integer bool, ss ...stages.Stage) *stages.Profile {
 	return p
 }
 
-// drive runs a pacer the way vegeta's loop does: one hit after each Pace
-// that does not say stop, each hit taking latency and then calling done.
-// It returns the send times and the in-flight count right after each send.
+// drive runs a pacer in the scenario loop with users whose every request
+// takes latency. It returns the send times and the in-flight count right
+// after each send.
 func drive(p pacer, start time.Time, latency time.Duration) (sent []time.Duration, inflight []int) {
-	var mu sync.Mutex
-	n := 0
-	var wg sync.WaitGroup
-	for {
-		if _, stop := p.Pace(time.Since(start), uint64(len(sent))); stop {
-			break
-		}
-		mu.Lock()
-		n++
-		sent = append(sent, time.Since(start))
-		inflight = append(inflight, n)
-		mu.Unlock()
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			time.Sleep(latency)
-			mu.Lock()
-			n--
-			mu.Unlock()
-			p.done()
-		}()
-	}
-	wg.Wait()
-	return sent, inflight
+	s := &sleeper{start: start, latency: latency}
+	loop(p, 1<<20, func() user { return s }, func(*Record) {})
+	return s.sent, s.inflight
 }
+
+// sleeper is every user of drive: a request is a sleep.
+type sleeper struct {
+	start   time.Time
+	latency time.Duration
+
+	mu       sync.Mutex
+	n        int
+	sent     []time.Duration
+	inflight []int
+}
+
+func (s *sleeper) do(r *Record) {
+	r.Timestamp = time.Now()
+	defer func() { r.Latency = time.Since(r.Timestamp) }()
+	s.mu.Lock()
+	s.n++
+	s.sent = append(s.sent, time.Since(s.start))
+	s.inflight = append(s.inflight, s.n)
+	s.mu.Unlock()
+	time.Sleep(s.latency)
+	s.mu.Lock()
+	s.n--
+	s.mu.Unlock()
+}
+
+func (s *sleeper) close() {}
 
 func TestVUPacerFollowsTheRamp(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {

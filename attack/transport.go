@@ -27,7 +27,7 @@ func newConnSet(d *net.Dialer, kill context.Context) *connSet {
 }
 
 // dial is the transport's DialContext; a dial in progress also ends on kill.
-func (s *connSet) dial(ctx context.Context, network, addr string) (net.Conn, error) {
+func (s *connSet) dial(ctx context.Context, network, addr string) (*trackedConn, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	stop := context.AfterFunc(s.kill, func() { cancel(errKilled) })
