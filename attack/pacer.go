@@ -173,7 +173,6 @@ func (p *vuPacer) finished(end time.Time, think *time.Timer) bool {
 // vegeta asks only for reporting; 0 says "unknown".
 func (p *vuPacer) Rate(time.Duration) float64 { return 0 }
 
-
 // ratePacer sends request k (0-based) at the time the profile's integral
 // reaches k+1, so a run sends floor(integral over the profile) requests. A
 // request that falls due while maxInflight are in flight is not sent; it is
