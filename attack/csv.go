@@ -30,6 +30,7 @@ const TimeLayout = "2006-01-02T15:04:05.000000000Z07:00"
 // a string per number.
 type CSVWriter struct {
 	w   *bufio.Writer
+	f   RowFormat
 	buf []byte
 }
 
@@ -45,11 +46,11 @@ func NewCSVWriter(w io.Writer) (*CSVWriter, error) {
 
 // Write appends one row.
 func (c *CSVWriter) Write(r *Record) error {
-	c.buf = AppendRow(c.buf[:0], r)
+	c.buf = c.f.Append(c.buf[:0], r)
 	return c.WriteRow(c.buf)
 }
 
-// WriteRow appends a row AppendRow formatted, so that a row going to
+// WriteRow appends a row a RowFormat formatted, so that a row going to
 // several files (a run's CSV and the --csv stream) is formatted once.
 func (c *CSVWriter) WriteRow(row []byte) error {
 	_, err := c.w.Write(row)
@@ -59,9 +60,27 @@ func (c *CSVWriter) WriteRow(row []byte) error {
 // Flush writes every buffered row to the underlying writer.
 func (c *CSVWriter) Flush() error { return c.w.Flush() }
 
-// AppendRow appends r as one CSV line, newline included, to b.
-func AppendRow(b []byte, r *Record) []byte {
-	b = r.Timestamp.UTC().AppendFormat(b, TimeLayout)
+// RowFormat formats Records as CSV lines. It remembers the last row's
+// second: rows come nearly in time order, so the date and time are
+// formatted once a second and only the nanoseconds on every row.
+type RowFormat struct {
+	sec    int64
+	prefix []byte // "2006-01-02T15:04:05." of second sec
+}
+
+// Append appends r as one CSV line, newline included, to b.
+func (f *RowFormat) Append(b []byte, r *Record) []byte {
+	t := r.Timestamp.UTC()
+	if s := t.Unix(); s != f.sec || f.prefix == nil {
+		f.sec, f.prefix = s, t.AppendFormat(f.prefix[:0], TimeLayout[:len("2006-01-02T15:04:05.")])
+	}
+	b = append(b, f.prefix...)
+	var ns [9]byte
+	for i, n := 8, t.Nanosecond(); i >= 0; i, n = i-1, n/10 {
+		ns[i] = byte('0' + n%10)
+	}
+	b = append(b, ns[:]...)
+	b = append(b, 'Z')
 	b = append(b, ',')
 	b = appendFixed(b, r.Elapsed, time.Microsecond, 6)
 	b = append(b, ',')

@@ -255,3 +255,18 @@ func TestAppendFixed(t *testing.T) {
 		}
 	}
 }
+
+// TestRowFormatTimestamps: the remembered second never leaks into a row
+// of another second, in or out of order, and every timestamp reads as
+// TimeLayout formats it.
+func TestRowFormatTimestamps(t *testing.T) {
+	var f RowFormat
+	base := time.Date(2026, 11, 23, 23, 59, 59, 0, time.UTC)
+	for _, d := range []time.Duration{0, 1, 999_999_999, time.Second, 5 * time.Millisecond, -time.Second, 24 * time.Hour, 7} {
+		ts := base.Add(d).In(time.FixedZone("x", 3600))
+		row := string(f.Append(nil, &Record{Timestamp: ts}))
+		if want := ts.UTC().Format(TimeLayout); !strings.HasPrefix(row, want+",") {
+			t.Errorf("row for %v starts %q; want %q", ts, row[:len(want)+1], want)
+		}
+	}
+}

@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"testing"
+	"unicode/utf8"
+
+	"github.com/mailru/easyjson/jlexer"
 )
 
 func TestParseFn(t *testing.T) {
@@ -47,7 +50,9 @@ func FuzzParseFn(f *testing.F) {
 		if err := json.Unmarshal(body, &want); err != nil {
 			return
 		}
-		if want.EnvID == nil || len(body) == 0 || body[0] != '{' {
+		// Nor of invalid UTF-8, which encoding/json replaces and the lexer
+		// keeps: the function writes valid JSON, and a row keeps the bytes.
+		if want.EnvID == nil || len(body) == 0 || body[0] != '{' || !utf8.Valid(body) {
 			return
 		}
 		// encoding/json also matches keys case-insensitively; the function
@@ -73,4 +78,28 @@ func BenchmarkParseFn(b *testing.B) {
 			b.Fatal("not parsed")
 		}
 	}
+}
+
+// FuzzScanFn: wherever the flat scanner is sure of a body, the lexer
+// reads it the same.
+func FuzzScanFn(f *testing.F) {
+	f.Add([]byte(`{"message":"hello","delay_ms":1,"hash":"ab","env_id":"e1","cold_start":true,"inflight":3,"handler_ms":1.25}`))
+	f.Add([]byte(`{"env_id":"e1","x":1-2,"y":true , "z" : null}`))
+	f.Add([]byte(`{"env_id":"e\u00e9"}`))
+	f.Add([]byte(`{"env_id":"a","inflight":1.5}`))
+	f.Add([]byte("{\"env_id\":\"\xff\x01\"}"))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		if len(body) == 0 || body[0] != '{' {
+			return
+		}
+		got, ok, sure := scanFn(body)
+		if !sure {
+			return
+		}
+		in := jlexer.Lexer{Data: body}
+		want, wantOK := lexFn(&in)
+		if ok != wantOK || got != want {
+			t.Fatalf("scanFn(%q) = %+v, %v; the lexer reads %+v, %v", body, got, ok, want, wantOK)
+		}
+	})
 }

@@ -26,6 +26,7 @@ type sink struct {
 	run    *report.Run
 	live   report.Live
 	rows   int64
+	format attack.RowFormat
 	row    []byte // the record being written, formatted once for every sink
 	err    error  // first error writing the CSV file
 
@@ -125,7 +126,7 @@ func (s *sink) failed(err error) {
 
 func (s *sink) add(r *attack.Record) {
 	s.rows++
-	s.row = attack.AppendRow(s.row[:0], r)
+	s.row = s.format.Append(s.row[:0], r)
 	if s.err == nil {
 		s.failed(s.file.WriteRow(s.row))
 	}
