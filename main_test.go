@@ -204,39 +204,43 @@ func afterRequests(n int64, do func(), h http.Handler) http.Handler {
 }
 
 func TestInterruptKeepsEveryRow(t *testing.T) {
-	interrupts := make(chan struct{}, 2)
-	srv, hits := countingServer(t, afterRequests(8, func() { interrupts <- struct{}{} },
-		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { time.Sleep(50 * time.Millisecond) })))
-	dir := t.TempDir()
-	r := runCLI(t, interrupts, "run", "--scenario", "all", "--stages-json", `[{"duration":"1ms","target":4},{"duration":"1h","target":4}]`,
-		"--target", "x="+srv.URL, "--output-dir", dir)
-	if r.code != exitInterrupted {
-		t.Fatalf("exit %d; want %d. stderr:\n%s", r.code, exitInterrupted, r.stderr)
-	}
-	path := oneCSVWithEveryRow(t, dir, hits)
-	b, _ := os.ReadFile(strings.TrimSuffix(path, ".csv") + ".json")
-	if !bytes.Contains(b, []byte(`"interrupted": true`)) {
-		t.Fatalf("sidecar does not say interrupted:\n%s", b)
-	}
+	forEachClient(t, func(t *testing.T, client string) {
+		interrupts := make(chan struct{}, 2)
+		srv, hits := countingServer(t, afterRequests(8, func() { interrupts <- struct{}{} },
+			http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { time.Sleep(50 * time.Millisecond) })))
+		dir := t.TempDir()
+		r := runCLI(t, interrupts, "run", "--scenario", "all", "--stages-json", `[{"duration":"1ms","target":4},{"duration":"1h","target":4}]`,
+			"--target", "x="+srv.URL, "--http-client", client, "--output-dir", dir)
+		if r.code != exitInterrupted {
+			t.Fatalf("exit %d; want %d. stderr:\n%s", r.code, exitInterrupted, r.stderr)
+		}
+		path := oneCSVWithEveryRow(t, dir, hits)
+		b, _ := os.ReadFile(strings.TrimSuffix(path, ".csv") + ".json")
+		if !bytes.Contains(b, []byte(`"interrupted": true`)) {
+			t.Fatalf("sidecar does not say interrupted:\n%s", b)
+		}
+	})
 }
 
 func TestSecondInterruptStopsAtOnce(t *testing.T) {
-	// The server never answers; once the 3 users' requests are in, both
-	// interrupts come: the first stops new requests, the second cuts the 3.
-	interrupts := make(chan struct{}, 2)
-	srv, _ := countingServer(t, afterRequests(3, func() { interrupts <- struct{}{}; interrupts <- struct{}{} },
-		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() })))
-	dir := t.TempDir()
-	r := runCLI(t, interrupts, "run", "--scenario", "fast-io", "--stages-json", `[{"duration":"1ms","target":3},{"duration":"1h","target":3}]`,
-		"--graceful-stop", "1h", "--target", "x="+srv.URL, "--output-dir", dir)
-	if r.code != exitInterrupted {
-		t.Fatalf("exit %d; want %d. stderr:\n%s", r.code, exitInterrupted, r.stderr)
-	}
-	csvs, _ := filepath.Glob(filepath.Join(dir, "*.csv"))
-	b, _ := os.ReadFile(csvs[0])
-	if n := strings.Count(string(b), "stopped: graceful stop ended"); n != 3 {
-		t.Fatalf("rows cut short = %d; want the 3 in flight:\n%s", n, b)
-	}
+	forEachClient(t, func(t *testing.T, client string) {
+		// The server never answers; once the 3 users' requests are in, both
+		// interrupts come: the first stops new requests, the second cuts the 3.
+		interrupts := make(chan struct{}, 2)
+		srv, _ := countingServer(t, afterRequests(3, func() { interrupts <- struct{}{}; interrupts <- struct{}{} },
+			http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() })))
+		dir := t.TempDir()
+		r := runCLI(t, interrupts, "run", "--scenario", "fast-io", "--stages-json", `[{"duration":"1ms","target":3},{"duration":"1h","target":3}]`,
+			"--graceful-stop", "1h", "--target", "x="+srv.URL, "--http-client", client, "--output-dir", dir)
+		if r.code != exitInterrupted {
+			t.Fatalf("exit %d; want %d. stderr:\n%s", r.code, exitInterrupted, r.stderr)
+		}
+		csvs, _ := filepath.Glob(filepath.Join(dir, "*.csv"))
+		b, _ := os.ReadFile(csvs[0])
+		if n := strings.Count(string(b), "stopped: graceful stop ended"); n != 3 {
+			t.Fatalf("rows cut short = %d; want the 3 in flight:\n%s", n, b)
+		}
+	})
 }
 
 func TestNoSuccessHasItsOwnExitCode(t *testing.T) {
@@ -404,4 +408,11 @@ func fileHas(t *testing.T, path, s string) bool {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	return err == nil && strings.Contains(string(b), s)
+}
+
+// forEachClient runs a test of the binary's run on each HTTP client.
+func forEachClient(t *testing.T, test func(t *testing.T, client string)) {
+	for _, c := range []string{"fasthttp", "net/http"} {
+		t.Run(strings.ReplaceAll(c, "/", ""), func(t *testing.T) { test(t, c) })
+	}
 }

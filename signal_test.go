@@ -47,17 +47,19 @@ func startBinary(t *testing.T, bin string, args ...string) *exec.Cmd {
 // for every request the server saw.
 func TestSignalsKeepEveryRow(t *testing.T) {
 	bin := buildBinary(t)
-	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP} {
-		t.Run(sig.String(), func(t *testing.T) { interruptBinary(t, bin, sig) })
-	}
+	forEachClient(t, func(t *testing.T, client string) {
+		for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP} {
+			t.Run(sig.String(), func(t *testing.T) { interruptBinary(t, bin, client, sig) })
+		}
+	})
 }
 
-func interruptBinary(t *testing.T, bin string, sig syscall.Signal) {
+func interruptBinary(t *testing.T, bin, client string, sig syscall.Signal) {
 	reached := make(chan struct{})
 	srv, hits := countingServer(t, afterRequests(10, func() { close(reached) },
 		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { time.Sleep(30 * time.Millisecond) })))
 	dir := t.TempDir()
-	cmd := startBinary(t, bin, "run", "--scenario", "fast-io", "--target", "x="+srv.URL, "--output-dir", dir,
+	cmd := startBinary(t, bin, "run", "--scenario", "fast-io", "--target", "x="+srv.URL, "--http-client", client, "--output-dir", dir,
 		"--stages-json", `[{"duration":"1ms","target":8},{"duration":"1h","target":8}]`)
 	<-reached
 	if err := cmd.Process.Signal(sig); err != nil {

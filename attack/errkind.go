@@ -29,6 +29,7 @@ var kinds = []struct{ match, kind string }{
 	{"broken pipe", "broken pipe"},
 	{"no such host", "DNS lookup failed"},
 	{"server misbehaving", "DNS lookup failed"},
+	{"malformed HTTP", "malformed response"},
 	{"tls:", "TLS error"},
 	{"x509:", "TLS certificate error"},
 	{"EOF", "connection closed (EOF)"},

@@ -400,8 +400,11 @@ func headerError(err error, deadline time.Time) error {
 	if errors.As(err, &ne) || errors.Is(err, net.ErrClosed) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 		return err
 	}
-	return errors.New("malformed HTTP response")
+	return errMalformed
 }
+
+// errMalformed is an answer that is not HTTP, on either client.
+var errMalformed = errors.New("malformed HTTP response")
 
 func isRedirect(code int) bool {
 	switch code {

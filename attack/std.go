@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 )
 
@@ -75,6 +76,9 @@ func (u *stdUser) do(r *Record) {
 	if err != nil {
 		r.Latency = time.Since(r.Timestamp)
 		r.Error = err.Error()
+		if strings.Contains(r.Error, "malformed HTTP") { // quoting the server's bytes, unlike fasthttp's
+			r.Error = e.urlError(e.url, errMalformed).Error()
+		}
 		return
 	}
 	kept, n, err := u.body.read(resp.Body)

@@ -1,0 +1,193 @@
+package attack
+
+import (
+	"bufio"
+	"crypto/tls"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/lmibench/lmibench/platform"
+	"github.com/lmibench/lmibench/stages"
+)
+
+// hold is a profile of n users (or req/s) for d, reached at once.
+func hold(t *testing.T, vus bool, n float64, d time.Duration) *stages.Profile {
+	return profile(t, vus, stages.Stage{Duration: time.Nanosecond, Target: n}, stages.Stage{Duration: d, Target: n})
+}
+
+// TestOneConnectionPerUser: 8 users sending back to back open no more
+// than 8 connections over hundreds of requests.
+func TestOneConnectionPerUser(t *testing.T) {
+	bothClients(t, func(t *testing.T, client Client) {
+		var conns atomic.Int64
+		var a *Attack
+		c := counter{atN: 400, at: func() { a.Stop() }}
+		srv := httptest.NewUnstartedServer(c.wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {})))
+		srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+			if s == http.StateNew {
+				conns.Add(1)
+			}
+		}
+		srv.Start()
+		defer srv.Close()
+		a = newAttack(t, Config{Client: client, Profile: hold(t, true, 8, time.Hour), Think: 0, GracefulStop: time.Hour,
+			Endpoints: []platform.Target{{Name: "x", URL: srv.URL}}})
+		recs := collect(t, a)
+		if len(recs) < 400 || conns.Load() > 8 {
+			t.Fatalf("%d rows over %d connections; want 400 or more over at most 8", len(recs), conns.Load())
+		}
+	})
+}
+
+// TestAutoTakesNetHTTPForAProxy: with HTTP_PROXY set, auto sends an
+// endpoint's requests through net/http and the proxy, and says why.
+func TestAutoTakesNetHTTPForAProxy(t *testing.T) {
+	var seen atomic.Pointer[string]
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u := r.URL.String()
+		seen.Store(&u)
+	}))
+	defer proxy.Close()
+	t.Setenv("HTTP_PROXY", proxy.URL)
+	t.Setenv("NO_PROXY", "")
+	a := newAttack(t, Config{Profile: hold(t, true, 1, 50*time.Millisecond), Think: 10 * time.Millisecond, GracefulStop: time.Second,
+		Endpoints: []platform.Target{{Name: "x", URL: "http://lmibench.invalid/p"}}})
+	if c, why := a.ClientOf(0); c != NetHTTP || !strings.Contains(why, "proxy") {
+		t.Fatalf("ClientOf = %s (%s); want net/http for the proxy", c, why)
+	}
+	recs := collect(t, a)
+	if len(recs) == 0 || recs[0].Status != 200 || seen.Load() == nil || *seen.Load() != "http://lmibench.invalid/p" {
+		t.Fatalf("rows %v, proxy saw %v; want 200s through the proxy", recs, seen.Load())
+	}
+	if a, _ := New(Config{Profile: hold(t, true, 1, time.Second), Client: FastHTTP, Endpoints: []platform.Target{{Name: "x", URL: "http://lmibench.invalid/p"}}}); a == nil {
+		t.Fatal("--http-client fasthttp refused")
+	} else if c, _ := a.ClientOf(0); c != FastHTTP {
+		t.Fatalf("--http-client fasthttp gave %s", c)
+	}
+}
+
+// TestHTTP2: --http2 speaks HTTP/2 through net/http; by default the
+// requests are HTTP/1.1 on fasthttp; fasthttp with --http2 is refused.
+func TestHTTP2(t *testing.T) {
+	var protos sync.Map
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { protos.Store(r.Proto, true) }))
+	srv.EnableHTTP2 = true
+	srv.StartTLS()
+	defer srv.Close()
+	insecure := &tls.Config{InsecureSkipVerify: true}
+	for _, tt := range []struct {
+		http2 bool
+		want  string
+	}{{true, "HTTP/2.0"}, {false, "HTTP/1.1"}} {
+		protos.Clear()
+		collect(t, newAttack(t, Config{HTTP2: tt.http2, TLS: insecure, Profile: hold(t, true, 1, 50*time.Millisecond), Think: 10 * time.Millisecond,
+			GracefulStop: time.Second, Endpoints: []platform.Target{{Name: "x", URL: srv.URL}}}))
+		n := 0
+		protos.Range(func(k, _ any) bool {
+			n++
+			if k != tt.want {
+				t.Errorf("http2 %v: a request in %v; want %s", tt.http2, k, tt.want)
+			}
+			return true
+		})
+		if n == 0 {
+			t.Errorf("http2 %v: no request reached the server", tt.http2)
+		}
+	}
+	if _, err := New(Config{HTTP2: true, Client: FastHTTP, Profile: hold(t, true, 1, time.Second), Endpoints: []platform.Target{{Name: "x", URL: srv.URL}}}); err == nil {
+		t.Fatal("fasthttp with HTTP/2 accepted")
+	}
+}
+
+// rawServer answers every connection with answer(conn's request number,
+// starting at 1) and closes the connection when it returns false.
+func rawServer(t *testing.T, answer func(n int, w io.Writer) bool) (string, *atomic.Int64) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var requests atomic.Int64
+	var wg sync.WaitGroup
+	t.Cleanup(func() { ln.Close(); wg.Wait() })
+	wg.Go(func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			wg.Go(func() {
+				defer conn.Close()
+				br := bufio.NewReader(conn)
+				for n := 1; ; n++ {
+					if _, err := http.ReadRequest(br); err != nil {
+						return
+					}
+					requests.Add(1)
+					if !answer(n, conn) {
+						return
+					}
+				}
+			})
+		}
+	})
+	return "http://" + ln.Addr().String() + "/", &requests
+}
+
+// TestMalformedAnswers: answers that are not HTTP are rows of their own
+// kind on both clients, without the server's bytes.
+func TestMalformedAnswers(t *testing.T) {
+	bothClients(t, func(t *testing.T, client Client) {
+		for _, tt := range []struct{ name, answer, kind string }{
+			{"garbage", "SSH-2.0-OpenSSH\r\n\r\n", "malformed response"},
+			{"bad status", "HTTP/1.1 abc OK\r\n\r\n", "malformed response"},
+			{"cut body", "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", "connection closed (EOF)"},
+			{"cut chunk", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab", "connection closed (EOF)"},
+		} {
+			url, _ := rawServer(t, func(_ int, w io.Writer) bool {
+				io.WriteString(w, tt.answer)
+				return false
+			})
+			recs := collect(t, newAttack(t, Config{Client: client, Profile: hold(t, true, 1, 50*time.Millisecond), Think: 10 * time.Millisecond,
+				GracefulStop: time.Second, Endpoints: []platform.Target{{Name: "x", URL: url}}}))
+			if len(recs) == 0 {
+				t.Fatalf("%s: no rows", tt.name)
+			}
+			for _, r := range recs {
+				if r.Status != 0 || ErrorKind(r.Error) != tt.kind || strings.Contains(r.Error, "OpenSSH") {
+					t.Fatalf("%s: row status %d error %q (%s); want %s", tt.name, r.Status, r.Error, ErrorKind(r.Error), tt.kind)
+				}
+			}
+		}
+	})
+}
+
+// TestIdleCloseIsNotAnError: a server that closes every connection after
+// one answer without saying so: the next request on it fails before any
+// answer, and is sent again on a new connection, as net/http does; no row
+// fails and the server saw one request per row.
+func TestIdleCloseIsNotAnError(t *testing.T) {
+	bothClients(t, func(t *testing.T, client Client) {
+		url, requests := rawServer(t, func(_ int, w io.Writer) bool {
+			io.WriteString(w, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+			return false
+		})
+		recs := collect(t, newAttack(t, Config{Client: client, Profile: hold(t, true, 2, 200*time.Millisecond), Think: 5 * time.Millisecond,
+			GracefulStop: time.Second, Endpoints: []platform.Target{{Name: "x", URL: url}}}))
+		for _, r := range recs {
+			if r.Status != 200 || r.BytesIn != 2 {
+				t.Fatalf("row %+v; want 200 with 2 bytes", r)
+			}
+		}
+		if len(recs) < 4 || int64(len(recs)) != requests.Load() {
+			t.Fatalf("%d rows, server saw %d requests; want one per row", len(recs), requests.Load())
+		}
+	})
+}
