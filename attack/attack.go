@@ -33,7 +33,7 @@ const (
 	// response recorded.
 	KeepRedirects = -1
 	// recordBuffer decouples the per-endpoint readers from the consumer,
-	// which must never make vegeta's workers wait to hand over a result.
+	// which must never make an endpoint's users wait to hand over a row.
 	recordBuffer = 2048
 )
 

@@ -143,10 +143,27 @@ func appendFixed(b []byte, d, unit time.Duration, decimals int) []byte {
 	return append(b, frac[1:]...)
 }
 
+// needsQuotes: a loop, not strings.ContainsAny, which builds its set of
+// bytes on every call; fields are short.
+func needsQuotes(s string) bool {
+	if s == "" {
+		return false
+	}
+	if s[0] == ' ' || s[0] == '\t' {
+		return true
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == ',' || c == '"' || c == '\r' || c == '\n' {
+			return true
+		}
+	}
+	return false
+}
+
 // appendField appends s, quoted as RFC 4180 requires when it holds a comma,
 // a quote, a line break or leading space (which some readers trim).
 func appendField(b []byte, s string) []byte {
-	if s == "" || (!strings.ContainsAny(s, ",\"\r\n") && s[0] != ' ' && s[0] != '\t') {
+	if !needsQuotes(s) {
 		return append(b, s...)
 	}
 	b = append(b, '"')

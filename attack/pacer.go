@@ -41,7 +41,7 @@ func (m Model) TargetAt(p *stages.Profile, t time.Duration) float64 {
 	return p.Target(t)
 }
 
-// Both pacers are vegeta Pacers driven by the scenario loop (runEndpoint):
+// Both pacers are vegeta Pacers driven by the scenario loop (loop):
 // every Pace that does not say stop is followed by exactly one hit, and
 // nothing checks the duration after Pace returns. So they block inside
 // Pace until a hit may go, wake on stop, and say stop themselves at the

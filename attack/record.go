@@ -1,9 +1,11 @@
-// Package attack runs a load profile against HTTP endpoints with vegeta and
-// turns every request into one Record, whatever happened to it.
+// Package attack runs a load profile against HTTP endpoints and turns every
+// request into one Record, whatever happened to it.
 //
-// Each endpoint gets its own vegeta Attacker, driven by a Pacer of the chosen
-// load model (closed: virtual users; open: arrival rate), so a slow endpoint
-// never throttles the others. All endpoints share one clock, the run's start.
+// Each endpoint gets its own scenario loop: a vegeta Pacer of the chosen load
+// model (closed: virtual users; open: arrival rate) lets each request go, and
+// the endpoint's users send them, on fasthttp (HTTP/1.1, one connection per
+// user) or net/http (HTTP/2, proxies), so a slow endpoint never throttles the
+// others. All endpoints share one clock, the run's start.
 //
 // Records are written as CSV, one row per request, with these columns:
 //

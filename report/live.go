@@ -15,10 +15,12 @@ const Window = 10 * time.Second
 // and Lines must be called from one goroutine.
 type Live struct {
 	byName map[string]*liveEndpoint
+	last   *liveEndpoint // the last row's: rows of one endpoint come in runs
 	order  []string
 }
 
 type liveEndpoint struct {
+	name string
 	Counts
 	slots [int(Window/time.Second) + 1]liveSlot // the window and the current second
 }
@@ -35,11 +37,14 @@ func (l *Live) Add(r *attack.Record) {
 	if l.byName == nil {
 		l.byName = map[string]*liveEndpoint{}
 	}
-	e := l.byName[r.Endpoint]
-	if e == nil {
-		e = &liveEndpoint{}
-		l.byName[r.Endpoint] = e
-		l.order = append(l.order, r.Endpoint)
+	e := l.last
+	if e == nil || e.name != r.Endpoint {
+		if e = l.byName[r.Endpoint]; e == nil {
+			e = &liveEndpoint{name: r.Endpoint}
+			l.byName[r.Endpoint] = e
+			l.order = append(l.order, r.Endpoint)
+		}
+		l.last = e
 	}
 	e.Counts.add(r)
 	sec := int64((r.Elapsed + r.Latency) / time.Second)

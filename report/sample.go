@@ -26,11 +26,13 @@ type Sample struct {
 	// Size overrides DefaultSampleSize.
 	Size int
 
-	rng *rand.Rand
-	eps map[string]*reservoir
+	rng  *rand.Rand
+	eps  map[string]*reservoir
+	last *reservoir // the last row's: rows of one endpoint come in runs
 }
 
 type reservoir struct {
+	name   string
 	seen   int64
 	points []Point
 }
@@ -45,10 +47,13 @@ func (s *Sample) Add(r *attack.Record) {
 	if size <= 0 {
 		size = DefaultSampleSize
 	}
-	res := s.eps[r.Endpoint]
-	if res == nil {
-		res = &reservoir{}
-		s.eps[r.Endpoint] = res
+	res := s.last
+	if res == nil || res.name != r.Endpoint {
+		if res = s.eps[r.Endpoint]; res == nil {
+			res = &reservoir{name: r.Endpoint}
+			s.eps[r.Endpoint] = res
+		}
+		s.last = res
 	}
 	res.seen++
 	p := Point{Elapsed: r.Elapsed.Seconds(), LatencyMS: float64(r.Latency.Microseconds()) / 1000, OK: r.OK()}

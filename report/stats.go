@@ -151,7 +151,8 @@ func (c Counts) Rate(n int64) float64 {
 type outcomes struct {
 	Counts
 	Latency
-	Envs map[string]struct{}
+	Envs    map[string]struct{}
+	lastEnv string // the env id added last: most rows repeat it, and skip the map
 }
 
 func (o *outcomes) add(r *attack.Record) {
@@ -163,7 +164,9 @@ func (o *outcomes) add(r *attack.Record) {
 		if o.Envs == nil {
 			o.Envs = map[string]struct{}{}
 		}
-		o.Envs[r.Fn.EnvID] = struct{}{}
+		if id := r.Fn.EnvID; id != o.lastEnv || len(o.Envs) == 0 {
+			o.Envs[id], o.lastEnv = struct{}{}, id
+		}
 	}
 }
 
@@ -192,6 +195,7 @@ type Stats struct {
 	Order []string
 
 	byName map[string]*Endpoint
+	cur    *Endpoint // the endpoint of the last row: rows of one come in runs
 	seen   []string
 	last   time.Duration
 }
@@ -201,11 +205,14 @@ func (s *Stats) Add(r *attack.Record) {
 	if s.byName == nil {
 		s.byName = map[string]*Endpoint{}
 	}
-	e := s.byName[r.Endpoint]
-	if e == nil {
-		e = &Endpoint{Name: r.Endpoint, Errors: map[string]int64{}}
-		s.byName[r.Endpoint] = e
-		s.seen = append(s.seen, r.Endpoint)
+	e := s.cur
+	if e == nil || e.Name != r.Endpoint {
+		if e = s.byName[r.Endpoint]; e == nil {
+			e = &Endpoint{Name: r.Endpoint, Errors: map[string]int64{}}
+			s.byName[r.Endpoint] = e
+			s.seen = append(s.seen, r.Endpoint)
+		}
+		s.cur = e
 	}
 	for len(e.Stages) <= r.Stage {
 		e.Stages = append(e.Stages, &Cell{})

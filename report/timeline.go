@@ -101,10 +101,12 @@ func (t *Timeline) Add(r *attack.Record) {
 	}
 	i := int(el / t.width)
 	bs := t.eps[r.Endpoint]
-	for len(bs) <= i {
-		bs = append(bs, &Bucket{})
+	if len(bs) <= i {
+		for len(bs) <= i {
+			bs = append(bs, &Bucket{})
+		}
+		t.eps[r.Endpoint] = bs
 	}
-	t.eps[r.Endpoint] = bs
 	bs[i].add(r)
 }
 
