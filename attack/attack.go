@@ -231,7 +231,7 @@ func (a *Attack) runEndpoint(i int, ep platform.Target, out chan<- Record) {
 	case Rate:
 		p = newRatePacer(c.Profile, c.Shard, a.start, a.stop, c.MaxInflight, func(due time.Duration) {
 			a.dropped.Add(1)
-			out <- a.record(ep.Name, Record{Timestamp: a.start.Add(due), Error: ErrDropped, Scheduled: due, HasScheduled: true})
+			out <- *a.record(ep.Name, &Record{Timestamp: a.start.Add(due), Error: ErrDropped, Scheduled: due, HasScheduled: true})
 		})
 	}
 	loop(p, a.maxUsers(), a.users[i], func(r *Record) {
@@ -239,7 +239,7 @@ func (a *Attack) runEndpoint(i int, ep platform.Target, out chan<- Record) {
 			r.Error = ErrStopped
 		}
 		r.Error = redactURLs(r.Error)
-		out <- a.record(ep.Name, *r)
+		out <- *a.record(ep.Name, r)
 	})
 }
 
@@ -339,7 +339,7 @@ func (a *Attack) cutByKill(r *Record) bool {
 
 // record fills in what every row shares: scenario, endpoint and the
 // profile's stage and target at send time.
-func (a *Attack) record(endpoint string, r Record) Record {
+func (a *Attack) record(endpoint string, r *Record) *Record {
 	r.Scenario = a.cfg.Scenario
 	r.Endpoint = endpoint
 	r.Elapsed = r.Timestamp.Sub(a.start)
