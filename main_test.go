@@ -216,8 +216,8 @@ func TestInterruptKeepsEveryRow(t *testing.T) {
 		}
 		path := oneCSVWithEveryRow(t, dir, hits)
 		b, _ := os.ReadFile(strings.TrimSuffix(path, ".csv") + ".json")
-		if !bytes.Contains(b, []byte(`"interrupted": true`)) {
-			t.Fatalf("sidecar does not say interrupted:\n%s", b)
+		if !bytes.Contains(b, []byte(`"interrupted": true`)) || !bytes.Contains(b, []byte(`"x": "`+client+`"`)) {
+			t.Fatalf("sidecar does not say interrupted, or not through %s:\n%s", client, b)
 		}
 	})
 }

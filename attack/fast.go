@@ -170,6 +170,7 @@ type fastConn struct {
 	unread bool    // first is yet to be read
 	// pend holds what ready read, pend.b[pend.off:pend.n] yet to be read.
 	pend *chunk
+	out  []byte // what ready is to write first
 }
 
 // chunk is a buffer of the answer's first bytes, read as they came.
@@ -220,8 +221,58 @@ func (c *fastConn) wait() error {
 	return c.err
 }
 
-// readNow is ready's body: false while nothing has come (Go's poller
-// then waits), true once bytes, the end or an error were read.
+// writeAndWait writes the request and waits for the answer to start.
+// Over TCP the write is made from inside the wait, once Go's poller is
+// armed for the answer: no read is then tried before the answer can have
+// come, one system call a request fewer than write-then-read (which tries
+// a read at once, nearly always too early). What the socket did not take
+// at once is written the usual way.
+func (c *fastConn) writeAndWait(wire []byte) error {
+	if c.raw == nil {
+		if _, err := c.conn.Write(wire); err != nil {
+			return err
+		}
+		return c.wait()
+	}
+	c.err, c.out = nil, wire
+	err := c.raw.Read(c.ready)
+	if err == nil {
+		err = c.err
+	}
+	if rest := c.out; err == nil && len(rest) > 0 {
+		c.out = nil
+		if _, err = c.conn.Write(rest); err == nil {
+			err = c.wait()
+		}
+	}
+	return err
+}
+
+// writeThenRead is ready's body: first the request's bytes, then as
+// readNow. It returns true, ending the wait early, when the socket did not
+// take them all.
+func (c *fastConn) writeThenRead(fd uintptr) bool {
+	if c.out == nil {
+		return c.readNow(fd)
+	}
+	n, err := writeFD(fd, c.out)
+	switch {
+	case err == syscall.EAGAIN || err == syscall.EINTR:
+		return true // c.out is left for a Write
+	case err != nil:
+		c.err, c.out = os.NewSyscallError("write", err), nil
+		return true
+	case n < len(c.out):
+		c.out = c.out[n:]
+		return true
+	}
+	c.out = nil
+	return false
+}
+
+// readNow reads the answer's first bytes: false while nothing has come
+// (Go's poller then waits), true once bytes, the end or an error were
+// read.
 func (c *fastConn) readNow(fd uintptr) bool {
 	ch := chunks.Get().(*chunk)
 	n, err := readFD(fd, ch.b[:])
@@ -324,12 +375,10 @@ func (c *fastConn) send(wire []byte, replay bool, deadline time.Time) error {
 		c.reused = true
 		err := c.conn.SetDeadline(deadline)
 		if err == nil {
-			_, err = c.conn.Write(wire)
+			err = c.writeAndWait(wire)
 		}
 		if err == nil {
-			if err = c.wait(); err == nil {
-				return nil
-			}
+			return nil
 		}
 		c.close()
 		if !reused || !replay {
@@ -367,7 +416,7 @@ func (c *fastConn) dial(deadline time.Time) error {
 			return err
 		}
 		if c.ready == nil {
-			c.ready = c.readNow // made once: a method value allocates
+			c.ready = c.writeThenRead // made once: a method value allocates
 		}
 	}
 	return nil

@@ -13,7 +13,7 @@ import (
 	"github.com/lmibench/lmibench/platform"
 )
 
-// MaxTargets bounds a targets file: one attacker runs per endpoint.
+// MaxTargets bounds a targets file: each endpoint runs its own users.
 const MaxTargets = 1000
 
 // ReadTargets reads a targets file in vegeta's http format, so existing

@@ -64,6 +64,11 @@ func runScenario(ctx, cut context.Context, cfg *Config, i int, sc Scenario, stre
 	res.SidecarPath, res.SeriesPath = report.Paths(res.CSVPath)
 	res.SummaryPath = report.SummaryPath(res.CSVPath)
 	side := cfg.sidecar(sc, targets, filepath.Base(res.CSVPath), start)
+	side.HTTPClients = map[string]string{}
+	for i, ep := range endpoints {
+		c, _ := atk.ClientOf(i)
+		side.HTTPClients[ep.Name] = string(c)
+	}
 	if err := report.WriteJSON(res.SidecarPath, side); err != nil {
 		return nil, errors.Join(err, f.Close())
 	}

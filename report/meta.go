@@ -30,6 +30,9 @@ type Meta struct {
 	Timeout      string            `json:"timeout"`
 	GracefulStop string            `json:"graceful_stop"`
 	Targets      []platform.Target `json:"targets"` // URLs redacted
+	// HTTPClients is the client each endpoint's requests went through:
+	// fasthttp or net/http.
+	HTTPClients map[string]string `json:"http_clients,omitempty"`
 	// Platform says what the run went against: an emulator with its
 	// parameters, a deployed stack with its CloudWatch metrics, …
 	Platform *platform.Info `json:"platform,omitempty"`
