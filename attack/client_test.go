@@ -191,3 +191,71 @@ func TestIdleCloseIsNotAnError(t *testing.T) {
 		}
 	})
 }
+
+// TestBigRequestBodies: a body far larger than a socket takes at once is
+// sent whole (the server reads every byte), and a server that never reads
+// it makes the request a timeout row, not a hang.
+func TestBigRequestBodies(t *testing.T) {
+	bothClients(t, func(t *testing.T, client Client) {
+		body := make([]byte, 8<<20)
+		var short atomic.Int64
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if n, _ := io.Copy(io.Discard, r.Body); n != int64(len(body)) {
+				short.Add(1)
+			}
+		}))
+		defer srv.Close()
+		recs := collect(t, newAttack(t, Config{Client: client, Profile: hold(t, true, 2, 200*time.Millisecond), Think: 0, GracefulStop: 5 * time.Second,
+			Endpoints: []platform.Target{{Name: "x", URL: srv.URL, Method: http.MethodPost, Body: body}}}))
+		if len(recs) == 0 || short.Load() != 0 {
+			t.Fatalf("%d rows, %d bodies cut short at the server; want every body whole", len(recs), short.Load())
+		}
+		for _, r := range recs {
+			if r.Status != 200 || r.BytesOut != uint64(len(body)) {
+				t.Fatalf("row %+v; want 200 with all %d bytes out", r, len(body))
+			}
+		}
+
+		// A server that takes connections and reads nothing: the write
+		// blocks once the sockets' buffers are full, until the timeout.
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var conns sync.WaitGroup
+		accepted := make(chan net.Conn, 16)
+		conns.Go(func() {
+			for {
+				c, err := ln.Accept()
+				if err != nil {
+					return
+				}
+				select {
+				case accepted <- c:
+				default:
+					c.Close() // more than a test needs
+				}
+			}
+		})
+		defer func() {
+			ln.Close()
+			conns.Wait()
+			close(accepted)
+			for c := range accepted {
+				c.Close()
+			}
+		}()
+		const timeout = 300 * time.Millisecond
+		huge := make([]byte, 64<<20)
+		recs = collect(t, newAttack(t, Config{Client: client, Profile: hold(t, true, 1, 100*time.Millisecond), Timeout: timeout, GracefulStop: 5 * time.Second,
+			Endpoints: []platform.Target{{Name: "x", URL: "http://" + ln.Addr().String() + "/", Method: http.MethodPost, Body: huge}}}))
+		if len(recs) == 0 {
+			t.Fatal("no rows from the deaf server")
+		}
+		for _, r := range recs {
+			if ErrorKind(r.Error) != "timeout" || r.Latency < timeout || r.Latency > 10*timeout {
+				t.Fatalf("deaf server: row %+v; want a timeout at about %v", r, timeout)
+			}
+		}
+	})
+}
