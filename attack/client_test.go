@@ -22,6 +22,18 @@ func hold(t *testing.T, vus bool, n float64, d time.Duration) *stages.Profile {
 	return profile(t, vus, stages.Stage{Duration: time.Nanosecond, Target: n}, stages.Stage{Duration: d, Target: n})
 }
 
+// stopping is an attack that a server stops once it has seen what the
+// test needs: tests end on events, not when a profile's time is up.
+type stopping struct{ a atomic.Pointer[Attack] }
+
+func (s *stopping) start(t *testing.T, cfg Config) *Attack {
+	a := newAttack(t, cfg)
+	s.a.Store(a)
+	return a
+}
+
+func (s *stopping) stop() { s.a.Load().Stop() }
+
 // TestOneConnectionPerUser: 8 users sending back to back open no more
 // than 8 connections over hundreds of requests.
 func TestOneConnectionPerUser(t *testing.T) {
@@ -50,14 +62,16 @@ func TestOneConnectionPerUser(t *testing.T) {
 // endpoint's requests through net/http and the proxy, and says why.
 func TestAutoTakesNetHTTPForAProxy(t *testing.T) {
 	var seen atomic.Pointer[string]
+	var st stopping
 	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u := r.URL.String()
 		seen.Store(&u)
+		st.stop()
 	}))
 	defer proxy.Close()
 	t.Setenv("HTTP_PROXY", proxy.URL)
 	t.Setenv("NO_PROXY", "")
-	a := newAttack(t, Config{Profile: hold(t, true, 1, 50*time.Millisecond), Think: 10 * time.Millisecond, GracefulStop: time.Second,
+	a := st.start(t, Config{Profile: hold(t, true, 1, time.Hour), GracefulStop: time.Hour,
 		Endpoints: []platform.Target{{Name: "x", URL: "http://lmibench.invalid/p"}}})
 	if c, why := a.ClientOf(0); c != NetHTTP || !strings.Contains(why, "proxy") {
 		t.Fatalf("ClientOf = %s (%s); want net/http for the proxy", c, why)
@@ -77,7 +91,11 @@ func TestAutoTakesNetHTTPForAProxy(t *testing.T) {
 // requests are HTTP/1.1 on fasthttp; fasthttp with --http2 is refused.
 func TestHTTP2(t *testing.T) {
 	var protos sync.Map
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { protos.Store(r.Proto, true) }))
+	var st stopping
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		protos.Store(r.Proto, true)
+		st.stop()
+	}))
 	srv.EnableHTTP2 = true
 	srv.StartTLS()
 	defer srv.Close()
@@ -87,8 +105,8 @@ func TestHTTP2(t *testing.T) {
 		want  string
 	}{{true, "HTTP/2.0"}, {false, "HTTP/1.1"}} {
 		protos.Clear()
-		collect(t, newAttack(t, Config{HTTP2: tt.http2, TLS: insecure, Profile: hold(t, true, 1, 50*time.Millisecond), Think: 10 * time.Millisecond,
-			GracefulStop: time.Second, Endpoints: []platform.Target{{Name: "x", URL: srv.URL}}}))
+		collect(t, st.start(t, Config{HTTP2: tt.http2, TLS: insecure, Profile: hold(t, true, 1, time.Hour),
+			GracefulStop: time.Hour, Endpoints: []platform.Target{{Name: "x", URL: srv.URL}}}))
 		n := 0
 		protos.Range(func(k, _ any) bool {
 			n++
@@ -151,12 +169,14 @@ func TestMalformedAnswers(t *testing.T) {
 			{"cut body", "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", "connection closed (EOF)"},
 			{"cut chunk", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab", "connection closed (EOF)"},
 		} {
+			var st stopping
 			url, _ := rawServer(t, func(_ int, w io.Writer) bool {
 				io.WriteString(w, tt.answer)
+				st.stop()
 				return false
 			})
-			recs := collect(t, newAttack(t, Config{Client: client, Profile: hold(t, true, 1, 50*time.Millisecond), Think: 10 * time.Millisecond,
-				GracefulStop: time.Second, Endpoints: []platform.Target{{Name: "x", URL: url}}}))
+			recs := collect(t, st.start(t, Config{Client: client, Profile: hold(t, true, 1, time.Hour),
+				GracefulStop: time.Hour, Endpoints: []platform.Target{{Name: "x", URL: url}}}))
 			if len(recs) == 0 {
 				t.Fatalf("%s: no rows", tt.name)
 			}
@@ -175,18 +195,23 @@ func TestMalformedAnswers(t *testing.T) {
 // fails and the server saw one request per row.
 func TestIdleCloseIsNotAnError(t *testing.T) {
 	bothClients(t, func(t *testing.T, client Client) {
+		var st stopping
+		var served atomic.Int64
 		url, requests := rawServer(t, func(_ int, w io.Writer) bool {
 			io.WriteString(w, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+			if served.Add(1) == 10 {
+				st.stop()
+			}
 			return false
 		})
-		recs := collect(t, newAttack(t, Config{Client: client, Profile: hold(t, true, 2, 200*time.Millisecond), Think: 5 * time.Millisecond,
-			GracefulStop: time.Second, Endpoints: []platform.Target{{Name: "x", URL: url}}}))
+		recs := collect(t, st.start(t, Config{Client: client, Profile: hold(t, true, 2, time.Hour), Think: 5 * time.Millisecond,
+			GracefulStop: time.Hour, Endpoints: []platform.Target{{Name: "x", URL: url}}}))
 		for _, r := range recs {
 			if r.Status != 200 || r.BytesIn != 2 {
 				t.Fatalf("row %+v; want 200 with 2 bytes", r)
 			}
 		}
-		if len(recs) < 4 || int64(len(recs)) != requests.Load() {
+		if len(recs) < 10 || int64(len(recs)) != requests.Load() {
 			t.Fatalf("%d rows, server saw %d requests; want one per row", len(recs), requests.Load())
 		}
 	})
@@ -198,14 +223,17 @@ func TestIdleCloseIsNotAnError(t *testing.T) {
 func TestBigRequestBodies(t *testing.T) {
 	bothClients(t, func(t *testing.T, client Client) {
 		body := make([]byte, 8<<20)
-		var short atomic.Int64
+		var short, whole atomic.Int64
+		var st stopping
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if n, _ := io.Copy(io.Discard, r.Body); n != int64(len(body)) {
 				short.Add(1)
+			} else if whole.Add(1) == 4 {
+				st.stop()
 			}
 		}))
 		defer srv.Close()
-		recs := collect(t, newAttack(t, Config{Client: client, Profile: hold(t, true, 2, 200*time.Millisecond), Think: 0, GracefulStop: 5 * time.Second,
+		recs := collect(t, st.start(t, Config{Client: client, Profile: hold(t, true, 2, time.Hour), Think: 0, GracefulStop: time.Hour,
 			Endpoints: []platform.Target{{Name: "x", URL: srv.URL, Method: http.MethodPost, Body: body}}}))
 		if len(recs) == 0 || short.Load() != 0 {
 			t.Fatalf("%d rows, %d bodies cut short at the server; want every body whole", len(recs), short.Load())
@@ -223,6 +251,7 @@ func TestBigRequestBodies(t *testing.T) {
 			t.Fatal(err)
 		}
 		var conns sync.WaitGroup
+		var deaf stopping
 		accepted := make(chan net.Conn, 16)
 		conns.Go(func() {
 			for {
@@ -230,6 +259,7 @@ func TestBigRequestBodies(t *testing.T) {
 				if err != nil {
 					return
 				}
+				deaf.stop() // the request in flight gets the graceful stop
 				select {
 				case accepted <- c:
 				default:
@@ -247,7 +277,7 @@ func TestBigRequestBodies(t *testing.T) {
 		}()
 		const timeout = 300 * time.Millisecond
 		huge := make([]byte, 64<<20)
-		recs = collect(t, newAttack(t, Config{Client: client, Profile: hold(t, true, 1, 100*time.Millisecond), Timeout: timeout, GracefulStop: 5 * time.Second,
+		recs = collect(t, deaf.start(t, Config{Client: client, Profile: hold(t, true, 1, time.Hour), Timeout: timeout, GracefulStop: time.Hour,
 			Endpoints: []platform.Target{{Name: "x", URL: "http://" + ln.Addr().String() + "/", Method: http.MethodPost, Body: huge}}}))
 		if len(recs) == 0 {
 			t.Fatal("no rows from the deaf server")
