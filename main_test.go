@@ -123,6 +123,8 @@ func TestBadInputIsRefusedBeforeAnyRequest(t *testing.T) {
 		{"zero cost-at", []string{"--cost-at", "0/s"}, `--cost-at "0/s": want a positive rate`},
 		{"cost-endpoint of no endpoint", []string{"--cost-endpoint", "b=1024"}, `--cost-endpoint "b=1024": no endpoint is named "b"`},
 		{"cost-endpoint memory", []string{"--cost-endpoint", "a=64"}, `within 128..10240`},
+		{"unknown client", []string{"--http-client", "curl"}, `--http-client: "curl" is not one of auto, fasthttp, net/http`},
+		{"fasthttp with http2", []string{"--http-client", "fasthttp", "--http2"}, "--http2: fasthttp speaks HTTP/1.1 only"},
 	}
 	for _, tt := range tests {
 		args := append([]string{"run", "--output-dir", dir, target}, tt.args...)

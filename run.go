@@ -136,12 +136,9 @@ func planRun(c *cli.Context, e appEnv) (*bench.Config, error) {
 	if n := c.Int("redirects"); n == 0 || n < attack.KeepRedirects {
 		return nil, badInput("--redirects: %d: give how many to follow (1 or more), or -1 to record the 3xx", n)
 	}
-	client, err := attack.ParseClient(c.String("http-client"))
+	client, err := attack.ParseClient(c.String("http-client"), c.Bool("http2"))
 	if err != nil {
-		return nil, badInput("--http-client: %v", err)
-	}
-	if c.Bool("http2") && client == attack.FastHTTP {
-		return nil, badInput("--http2: fasthttp speaks HTTP/1.1 only; give --http-client net/http or auto")
+		return nil, badInput("%v", err)
 	}
 	targets, err := userTargets(c)
 	if err != nil {

@@ -112,9 +112,6 @@ func New(cfg Config) (*Attack, error) {
 	if cfg.Redirects == 0 {
 		cfg.Redirects = DefaultRedirects
 	}
-	if cfg.Client == "" {
-		cfg.Client = AutoClient
-	}
 	a := &Attack{cfg: cfg, stop: make(chan struct{}), proxy: envProxy()}
 	var err error
 	if a.clients, err = choose(&a.cfg, a.proxy); err != nil {

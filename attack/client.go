@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"golang.org/x/net/http/httpproxy"
@@ -32,14 +33,24 @@ const (
 // Clients are the values --http-client takes.
 var Clients = []Client{AutoClient, FastHTTP, NetHTTP}
 
-// ParseClient reads a --http-client value.
-func ParseClient(s string) (Client, error) {
-	for _, c := range Clients {
-		if s == string(c) {
-			return c, nil
-		}
+// ParseClient reads a --http-client value given with http2, --http2:
+// fasthttp cannot speak HTTP/2.
+func ParseClient(s string, http2 bool) (Client, error) {
+	if s == "" {
+		s = string(AutoClient)
 	}
-	return "", fmt.Errorf("%q is not one of auto, fasthttp, net/http", s)
+	c := Client(s)
+	if !slices.Contains(Clients, c) {
+		names := make([]string, len(Clients))
+		for i, c := range Clients {
+			names[i] = string(c)
+		}
+		return "", fmt.Errorf("--http-client: %q is not one of %s", s, strings.Join(names, ", "))
+	}
+	if http2 && c == FastHTTP {
+		return "", errors.New("--http2: fasthttp speaks HTTP/1.1 only; give --http-client net/http or auto")
+	}
+	return c, nil
 }
 
 // userAgent is sent when a target sets none, the same on both clients.
@@ -56,8 +67,9 @@ type choice struct {
 // choose picks each endpoint's client. proxy is the environment's proxy
 // rule, read once for the whole run.
 func choose(cfg *Config, proxy func(*url.URL) (*url.URL, error)) ([]choice, error) {
-	if cfg.HTTP2 && cfg.Client == FastHTTP {
-		return nil, errors.New("--http2 needs --http-client net/http (or auto): fasthttp speaks HTTP/1.1 only")
+	client, err := ParseClient(string(cfg.Client), cfg.HTTP2)
+	if err != nil {
+		return nil, err
 	}
 	out := make([]choice, len(cfg.Endpoints))
 	for i, ep := range cfg.Endpoints {
@@ -67,8 +79,8 @@ func choose(cfg *Config, proxy func(*url.URL) (*url.URL, error)) ([]choice, erro
 		}
 		out[i] = choice{Client: FastHTTP, url: u}
 		switch {
-		case cfg.Client == FastHTTP || cfg.Client == NetHTTP:
-			out[i].Client = cfg.Client
+		case client != AutoClient:
+			out[i].Client = client
 		case cfg.HTTP2:
 			out[i].Client, out[i].Why = NetHTTP, "--http2"
 		default:
