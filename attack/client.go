@@ -162,11 +162,17 @@ func (b *bodyBuf) exact(r io.Reader, n int) ([]byte, error) {
 		b.kept = make([]byte, n, max(n, 512))
 	}
 	buf := b.kept[:n]
-	if cap(b.kept) > keptCap {
-		b.kept = nil
-	}
+	b.retain(buf)
 	_, err := io.ReadFull(r, buf)
 	return buf, err
+}
+
+// retain keeps buf for the next body unless it grew past keptCap.
+func (b *bodyBuf) retain(buf []byte) {
+	b.kept = buf[:0]
+	if cap(buf) > keptCap {
+		b.kept = nil
+	}
 }
 
 // read reads r to its end. kept is the body when it is shorter than
@@ -179,7 +185,7 @@ func (b *bodyBuf) read(r io.Reader) (kept []byte, n uint64, err error) {
 			if over || cap(buf) >= MaxBodyKept {
 				over, buf = true, buf[:0] // the rest is counted, not kept
 			} else {
-				buf = append(buf, make([]byte, min(max(2*cap(buf), 512), MaxBodyKept)-cap(buf))...)[:len(buf)]
+				buf = slices.Grow(buf, min(max(2*cap(buf), 512), MaxBodyKept)-len(buf))
 			}
 		}
 		m, rerr := r.Read(buf[len(buf):cap(buf)])
@@ -193,10 +199,7 @@ func (b *bodyBuf) read(r io.Reader) (kept []byte, n uint64, err error) {
 			break
 		}
 	}
-	b.kept = buf[:0]
-	if cap(buf) > keptCap {
-		b.kept = nil
-	}
+	b.retain(buf)
 	if over {
 		return nil, n, err
 	}
