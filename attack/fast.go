@@ -228,24 +228,21 @@ func (c *fastConn) wait() error {
 // a read at once, nearly always too early). What the socket did not take
 // at once is written the usual way.
 func (c *fastConn) writeAndWait(wire []byte) error {
-	if c.raw == nil {
-		if _, err := c.conn.Write(wire); err != nil {
+	if c.raw != nil {
+		c.err, c.out = nil, wire
+		err := c.raw.Read(c.ready)
+		if err == nil {
+			err = c.err
+		}
+		if err != nil || len(c.out) == 0 {
 			return err
 		}
-		return c.wait()
+		wire, c.out = c.out, nil
 	}
-	c.err, c.out = nil, wire
-	err := c.raw.Read(c.ready)
-	if err == nil {
-		err = c.err
+	if _, err := c.conn.Write(wire); err != nil {
+		return err
 	}
-	if rest := c.out; err == nil && len(rest) > 0 {
-		c.out = nil
-		if _, err = c.conn.Write(rest); err == nil {
-			err = c.wait()
-		}
-	}
-	return err
+	return c.wait()
 }
 
 // writeThenRead is ready's body: first the request's bytes, then as
