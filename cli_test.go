@@ -10,7 +10,8 @@ import (
 	"testing"
 
 	"github.com/lmibench/lmibench/function"
-	"github.com/lmibench/lmibench/report"
+	"github.com/lmibench/lmibench/runfiles"
+	"github.com/lmibench/lmibench/summary"
 )
 
 // TestCompletion sources each completion script in its shell with the
@@ -139,7 +140,7 @@ func TestStageShorthandAndSecondsRun(t *testing.T) {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
 	metas, _ := filepath.Glob(filepath.Join(dir, "*.json"))
-	m, err := report.ReadMeta(metas[0])
+	m, err := runfiles.ReadMeta(metas[0])
 	if err != nil || len(m.Stages) != 2 || m.Stages[1].Duration.Seconds() != 0.3 || m.Stages[1].Target != 2 || m.Think != "10ms" {
 		t.Fatalf("sidecar stages %+v think %q (%v); want 1ms:2, 300ms:2 and 10ms", m.Stages, m.Think, err)
 	}
@@ -256,11 +257,11 @@ func TestCostOfATargetRun(t *testing.T) {
 	if len(csvs) != 1 {
 		t.Fatalf("csvs = %v", csvs)
 	}
-	side, err := report.ReadMeta(strings.TrimSuffix(csvs[0], ".csv") + ".json")
+	side, err := runfiles.ReadMeta(strings.TrimSuffix(csvs[0], ".csv") + ".json")
 	if err != nil || side.Targets[0].MemoryMB != 1024 || side.Pricing == nil || side.Pricing.At != 1e6/3600.0 {
 		t.Fatalf("sidecar: %+v, %v; want the endpoint's memory and the pricing", side, err)
 	}
-	var sums []report.Summary
+	var sums []summary.Summary
 	rr := runCLI(t, nil, "report", csvs[0], "--architecture", "x86_64", "--summary", "-", "-o", filepath.Join(dir, "x.html"))
 	if err := json.Unmarshal([]byte(rr.stdout), &sums); rr.code != exitOK || err != nil {
 		t.Fatalf("report: exit %d, %v; stderr:\n%s", rr.code, err, rr.stderr)

@@ -11,6 +11,9 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/lmibench/lmibench/report"
+	"github.com/lmibench/lmibench/runfiles"
+	"github.com/lmibench/lmibench/stats"
+	"github.com/lmibench/lmibench/summary"
 )
 
 func compareCommand(stdout, stderr io.Writer) *cli.Command {
@@ -66,16 +69,16 @@ func compareCommand(stdout, stderr io.Writer) *cli.Command {
 
 // loadSummaries reads a run's summaries: from a CSV (one per scenario in
 // it), a summary file, or an array of them.
-func loadSummaries(path string) ([]*report.Summary, error) {
+func loadSummaries(path string) ([]*summary.Summary, error) {
 	switch {
 	case strings.HasSuffix(path, ".csv"):
-		runs, err := report.ReadRuns(path)
+		runs, err := stats.ReadRuns(path)
 		if err != nil {
 			return nil, badInput("compare: %v", err)
 		}
-		var out []*report.Summary
+		var out []*summary.Summary
 		for _, r := range runs {
-			out = append(out, r.Summary())
+			out = append(out, summary.Of(r))
 		}
 		return out, nil
 	case strings.HasSuffix(path, ".json"):
@@ -83,17 +86,17 @@ func loadSummaries(path string) ([]*report.Summary, error) {
 		if err != nil {
 			return nil, badInput("compare: %v", err)
 		}
-		var many []*report.Summary
+		var many []*summary.Summary
 		if err := json.Unmarshal(b, &many); err != nil {
-			var one report.Summary
+			var one summary.Summary
 			if err := json.Unmarshal(b, &one); err != nil {
 				return nil, badInput("compare: %s: neither a summary nor an array of them: %v", path, err)
 			}
-			many = []*report.Summary{&one}
+			many = []*summary.Summary{&one}
 		}
 		for _, s := range many {
-			if s == nil || s.SummaryVersion < 1 || s.SummaryVersion > report.SummaryVersion {
-				return nil, badInput("compare: %s: not an lmibench summary of version 1..%d", path, report.SummaryVersion)
+			if s == nil || s.SummaryVersion < 1 || s.SummaryVersion > summary.SummaryVersion {
+				return nil, badInput("compare: %s: not an lmibench summary of version 1..%d", path, summary.SummaryVersion)
 			}
 		}
 		return many, nil
@@ -103,17 +106,17 @@ func loadSummaries(path string) ([]*report.Summary, error) {
 
 // pairUp compares the one scenario of each, whatever their names, or
 // else the scenarios of the same name; it names the rest.
-func pairUp(a, b []*report.Summary) (out []*report.Comparison, unpaired []string) {
+func pairUp(a, b []*summary.Summary) (out []*summary.Comparison, unpaired []string) {
 	if len(a) == 1 && len(b) == 1 {
-		return []*report.Comparison{report.Compare(a[0], b[0])}, nil
+		return []*summary.Comparison{summary.Compare(a[0], b[0])}, nil
 	}
-	byName := map[string]*report.Summary{}
+	byName := map[string]*summary.Summary{}
 	for _, s := range b {
 		byName[s.Scenario] = s
 	}
 	for _, s := range a {
 		if o := byName[s.Scenario]; o != nil {
-			out = append(out, report.Compare(s, o))
+			out = append(out, summary.Compare(s, o))
 			delete(byName, s.Scenario)
 		} else {
 			unpaired = append(unpaired, "scenario "+s.Scenario+" is only in A")
@@ -129,7 +132,7 @@ func pairUp(a, b []*report.Summary) (out []*report.Comparison, unpaired []string
 
 // writeComparisons writes the pages (one per scenario, named after
 // output) and the JSON form.
-func writeComparisons(cs []*report.Comparison, output, jsonTo string, stdout, stderr io.Writer) error {
+func writeComparisons(cs []*summary.Comparison, output, jsonTo string, stdout, stderr io.Writer) error {
 	var errs []error
 	if output != "" {
 		for _, c := range cs {
@@ -137,7 +140,7 @@ func writeComparisons(cs []*report.Comparison, output, jsonTo string, stdout, st
 			if len(cs) > 1 {
 				path = strings.TrimSuffix(output, ".html") + "-" + c.Scenario + ".html"
 			}
-			if err := report.WriteFile(path, c.WritePage); err != nil {
+			if err := runfiles.WriteFile(path, func(w io.Writer) error { return report.WriteComparison(w, c) }); err != nil {
 				errs = append(errs, err)
 				continue
 			}
@@ -145,7 +148,7 @@ func writeComparisons(cs []*report.Comparison, output, jsonTo string, stdout, st
 		}
 	}
 	if jsonTo != "" {
-		errs = append(errs, report.WriteJSONTo(jsonTo, stdout, cs))
+		errs = append(errs, runfiles.WriteJSONTo(jsonTo, stdout, cs))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return &exitError{code: exitFailure, err: err}

@@ -8,7 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lmibench/lmibench/report"
+	"github.com/lmibench/lmibench/runfiles"
+	"github.com/lmibench/lmibench/summary"
 )
 
 func TestCompareCommand(t *testing.T) {
@@ -27,11 +28,11 @@ func TestCompareCommand(t *testing.T) {
 	a, b := runTo(fast.URL), runTo(slow.URL)
 	page := filepath.Join(t.TempDir(), "cmp.html")
 	// A CSV against a summary file, flags after the files.
-	r := runCLI(t, nil, "compare", a, report.SummaryPath(b), "-o", page, "--json", "-")
+	r := runCLI(t, nil, "compare", a, runfiles.Of(b).Summary, "-o", page, "--json", "-")
 	if r.code != exitOK || !strings.Contains(r.stderr, "compare fast-io") || !strings.Contains(r.stderr, " *") {
 		t.Fatalf("compare: exit %d\n%s", r.code, r.stderr)
 	}
-	var cs []report.Comparison
+	var cs []summary.Comparison
 	if err := json.Unmarshal([]byte(r.stdout), &cs); err != nil || len(cs) != 1 || len(cs[0].Rows) == 0 {
 		t.Fatalf("--json - = %.300q, %v", r.stdout, err)
 	}

@@ -10,7 +10,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/lmibench/lmibench/cost"
-	"github.com/lmibench/lmibench/report"
 )
 
 const catCost = "9 · Cost (us-east-1 on-demand defaults; README gives each price's source)"
@@ -44,8 +43,8 @@ func costFlags() []cli.Flag {
 // pricingFromFlags is base with the cost flags that were given over it
 // (run's base is the defaults; report's, what each run recorded);
 // endpoints, unless nil, are the names --cost-endpoint may give.
-func pricingFromFlags(c *cli.Context, base *report.Pricing, endpoints []string) (*report.Pricing, error) {
-	out := &report.Pricing{Prices: base.Prices, At: base.At, Functions: map[string]cost.Function{}}
+func pricingFromFlags(c *cli.Context, base *cost.Pricing, endpoints []string) (*cost.Pricing, error) {
+	out := &cost.Pricing{Prices: base.Prices, At: base.At, Functions: map[string]cost.Function{}}
 	for k, v := range base.Functions {
 		out.Functions[k] = v
 	}

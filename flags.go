@@ -10,6 +10,7 @@ import (
 	"github.com/lmibench/lmibench/bench"
 	"github.com/lmibench/lmibench/emulator"
 	"github.com/lmibench/lmibench/stages"
+	"github.com/lmibench/lmibench/summary"
 )
 
 // Flag categories, in the order help lists them (urfave/cli sorts them by
@@ -230,3 +231,40 @@ func emuConfig(c *cli.Context) (emulator.Config, error) {
 
 // oneLine joins a multi-error onto one line.
 func oneLine(err error) string { return strings.ReplaceAll(err.Error(), "\n", "; ") }
+
+// onlyWith refuses the first of the named flags the user set: it only
+// applies where says, e.g. "with --stack".
+func onlyWith(c *cli.Context, where string, names ...string) error {
+	for _, name := range names {
+		if c.IsSet(name) {
+			return badInput("--%s: only applies %s", name, where)
+		}
+	}
+	return nil
+}
+
+// flagNames are the flags' names, without their aliases.
+func flagNames(flags []cli.Flag) []string {
+	out := make([]string, len(flags))
+	for i, f := range flags {
+		out[i] = f.Names()[0]
+	}
+	return out
+}
+
+// parseThresholds reads the --threshold flags and checks them against the
+// endpoints (unless nil) and the number of stages the run will have.
+func parseThresholds(raw []string, endpoints []string, stages int) ([]summary.Threshold, error) {
+	var out []summary.Threshold
+	for _, s := range raw {
+		t, err := summary.ParseThreshold(s)
+		if err == nil && endpoints != nil {
+			err = t.Check(endpoints, stages)
+		}
+		if err != nil {
+			return nil, badInput("%v", err)
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}

@@ -1,6 +1,6 @@
 // Command lmibench benchmarks AWS Lambda's standard execution model against
-// Lambda Managed Instances: staged load per endpoint on vegeta, one CSV row
-// per request, a summary per endpoint × stage. Without AWS it benchmarks a
+// Lambda Managed Instances: staged load per endpoint on its own engine, one
+// CSV row per request, a summary per endpoint × stage. Without AWS it benchmarks a
 // built-in local target on loopback.
 package main
 
@@ -17,15 +17,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/urfave/cli/v2"
-)
-
-// Exit codes.
-const (
-	exitOK          = 0
-	exitFailure     = 1 // a run could not write its results, or the server failed
-	exitBadInput    = 2
-	exitNoSuccess   = 3 // the run ended but not one request succeeded
-	exitInterrupted = 130
 )
 
 // version is set at build time with -ldflags "-X main.version=v1.2.3".
@@ -49,19 +40,6 @@ func main() {
 		}
 	}()
 	os.Exit(run(os.Args, appEnv{stdout: os.Stdout, stderr: os.Stderr, interrupts: interrupts}))
-}
-
-// exitError carries an exit code to main's single exit point.
-type exitError struct {
-	code int
-	err  error
-}
-
-func (e *exitError) Error() string { return e.err.Error() }
-func (e *exitError) Unwrap() error { return e.err }
-
-func badInput(format string, a ...any) error {
-	return &exitError{code: exitBadInput, err: fmt.Errorf(format, a...)}
 }
 
 // appEnv is what the program gets from outside: its streams, interrupts
@@ -96,7 +74,7 @@ func newApp(e appEnv) *cli.App {
 	app := &cli.App{
 		Name:  "lmibench",
 		Usage: "benchmark Lambda standard vs Lambda Managed Instances with staged load",
-		Description: "Runs k6-style stages of load against each endpoint on its own vegeta attacker, " +
+		Description: "Runs k6-style stages of load against each endpoint on its own scenario loop, " +
 			"writes one CSV row per request and prints a summary per endpoint and stage. " +
 			"Start with: lmibench run --scenario fast-io --stage-targets 8,8,16 --duration 10s",
 		Version:                   appVersion(),

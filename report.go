@@ -1,18 +1,19 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"math"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/lmibench/lmibench/report"
+	"github.com/lmibench/lmibench/runfiles"
 	"github.com/lmibench/lmibench/s3dir"
+	"github.com/lmibench/lmibench/stats"
+	"github.com/lmibench/lmibench/summary"
 )
 
 func reportCommand(stdout, stderr io.Writer) *cli.Command {
@@ -85,12 +86,12 @@ func reportCommand(stdout, stderr io.Writer) *cli.Command {
 				}
 				local = append(local, fetched...)
 			}
-			var runs []*report.Run
+			var runs []*stats.Run
 			for _, f := range local {
 				if !strings.HasSuffix(f, ".csv") {
 					return badInput("report: %s: not a .csv file", f)
 				}
-				rs, err := report.ReadRuns(f)
+				rs, err := stats.ReadRuns(f)
 				if err != nil {
 					return badInput("report: %v", err)
 				}
@@ -101,122 +102,30 @@ func reportCommand(stdout, stderr io.Writer) *cli.Command {
 				}
 				runs = append(runs, rs...)
 			}
-			if runs, err = report.MergeShards(runs, partial); err != nil {
+			if runs, err = stats.MergeShards(runs, partial); err != nil {
 				return badInput("report: %v", err)
 			}
 			for _, r := range runs {
 				if len(r.Shards) > 0 && r.Warning != "" {
 					fmt.Fprintf(stderr, "lmibench: warning: %s\n", r.Warning)
 				}
-			}
-			sums := make([]*report.Summary, len(runs))
-			for i, r := range runs {
 				if r.Pricing, err = pricingFromFlags(c, r.RecordedPricing(), r.EndpointNames()); err != nil {
 					return err
 				}
-				sums[i] = r.Summary()
-				if err := report.WriteAnswer(stderr, sums[i]); err != nil {
-					return &exitError{code: exitFailure, err: err}
-				}
 			}
-			if err := writeReports(runs, sums, output, stderr); err != nil {
-				return err
-			}
-			return judge(sums, checks, summaryTo, stdout, stderr)
+			return writeReports(runs, checks, output, summaryTo, stdout, stderr)
 		},
 	}
 }
 
-// judge writes the runs' summaries where --summary says and evaluates the
-// thresholds on each run.
-func judge(sums []*report.Summary, thresholds []report.Threshold, summaryTo string, stdout, stderr io.Writer) error {
-	var verdicts []report.Verdict
-	for _, s := range sums {
-		verdicts = append(verdicts, report.Evaluate(thresholds, s)...)
-	}
-	if summaryTo != "" {
-		if err := report.WriteJSONTo(summaryTo, stdout, sums); err != nil {
-			return &exitError{code: exitFailure, err: fmt.Errorf("--summary: %w", err)}
-		}
-	}
-	if err := report.WriteVerdicts(stderr, verdicts); err != nil {
-		return &exitError{code: exitFailure, err: err}
-	}
-	if n := report.Failed(verdicts); n > 0 {
-		return &exitError{code: report.ExitThresholds, err: fmt.Errorf("%d threshold checks failed (see the table above)", n)}
-	}
-	return nil
-}
-
-// splitArgs takes flags from among the files: urfave/cli v2 stops
-// reading flags at the first argument, and `report a.csv b.csv -o x.html`
-// is how people write it. Each flag named in values takes a value (as
-// -f V or -f=V), appended to its slice; each in switches sets its bool
-// (-f, or -f=false); anything else starting with - is refused.
-func splitArgs(cmd string, args []string, values map[string]*[]string, switches map[string]*bool) (files []string, err error) {
-	for i := 0; i < len(args); i++ {
-		arg := args[i]
-		if !strings.HasPrefix(arg, "-") || arg == "-" {
-			files = append(files, arg)
-			continue
-		}
-		name, value, inline := strings.Cut(strings.TrimLeft(arg, "-"), "=")
-		if sw, ok := switches[name]; ok { // a switch: --partial, or --partial=false
-			on, err := strconv.ParseBool(value)
-			if !inline {
-				on, err = true, nil
-			}
-			if err != nil {
-				return nil, badInput("%s: %s: want true or false", cmd, arg)
-			}
-			*sw = on
-			continue
-		}
-		dst, ok := values[name]
-		if !ok {
-			return nil, badInput("%s: unknown flag %s", cmd, arg)
-		}
-		if !inline {
-			if i+1 == len(args) {
-				what := "a value"
-				switch name {
-				case "o", "output", "summary":
-					what = "a file name"
-				case "threshold":
-					what = "a condition"
-				}
-				return nil, badInput("%s: %s needs %s", cmd, arg, what)
-			}
-			i++
-			value = args[i]
-		}
-		*dst = append(*dst, value)
-	}
-	return files, nil
-}
-
-// last is the last value given, or def.
-func last(vs []string, def string) string {
-	if len(vs) == 0 {
-		return def
-	}
-	return vs[len(vs)-1]
-}
-
-// writeReports writes a page and the summary sums[i] per run, and for
-// several runs the index that links them (report.Site, as `run` does).
-func writeReports(runs []*report.Run, sums []*report.Summary, output string, stderr io.Writer) error {
-	// A CSV of several scenarios (a --csv - stream) gives a page each.
+// writeReports writes each run's summary and page (a CSV of several
+// scenarios, a --csv - stream, gives a page each), and for several runs the
+// index that links them, as `run` does; then every summary where --summary
+// says. Any failed threshold exits 99.
+func writeReports(runs []*stats.Run, thresholds []summary.Threshold, output, summaryTo string, stdout, stderr io.Writer) error {
 	perFile := map[string]int{}
 	for _, r := range runs {
 		perFile[r.Source]++
-	}
-	pageOf := func(r *report.Run) string {
-		stem := strings.TrimSuffix(r.Source, ".csv")
-		if perFile[r.Source] > 1 {
-			stem += "-" + r.Name()
-		}
-		return stem + ".html"
 	}
 	site := &report.Site{}
 	if len(runs) > 1 {
@@ -225,23 +134,38 @@ func writeReports(runs []*report.Run, sums []*report.Summary, output string, std
 			site.Index = filepath.Join(filepath.Dir(runs[0].Source), "index.html")
 		}
 	}
+	out := &report.Output{Site: site, Thresholds: thresholds, Log: stderr}
+	sums := make([]*summary.Summary, len(runs))
+	failed := 0
 	for i, r := range runs {
-		page := pageOf(r)
-		if len(runs) == 1 && output != "" {
-			page = output
+		files := runfiles.Of(r.Source)
+		switch {
+		case len(runs) == 1 && output != "":
+			files = files.PageAt(output)
+		case perFile[r.Source] > 1:
+			files = files.Scenario(r.Name())
 		}
-		summary := strings.TrimSuffix(page, ".html") + ".summary.json"
-		if err := errors.Join(site.WritePage(page, r, sums[i]), report.WriteJSON(summary, sums[i])); err != nil {
+		fmt.Fprintf(stderr, "lmibench: report: %s\n", r.Name())
+		w, err := out.Write(r, files)
+		if err != nil {
 			return &exitError{code: exitFailure, err: err}
 		}
-		fmt.Fprintf(stderr, "lmibench: report: %s, summary: %s\n", page, summary)
+		sums[i] = w.Summary
+		failed += summary.Failed(w.Verdicts)
 	}
-	if site.Index == "" {
-		return nil
+	if site.Index != "" {
+		if err := site.WriteIndex(); err != nil {
+			return &exitError{code: exitFailure, err: err}
+		}
+		fmt.Fprintf(stderr, "lmibench: report: %s\n", site.Index)
 	}
-	if err := site.WriteIndex(); err != nil {
-		return &exitError{code: exitFailure, err: err}
+	if summaryTo != "" {
+		if err := runfiles.WriteJSONTo(summaryTo, stdout, sums); err != nil {
+			return &exitError{code: exitFailure, err: fmt.Errorf("--summary: %w", err)}
+		}
 	}
-	fmt.Fprintf(stderr, "lmibench: report: %s\n", site.Index)
+	if failed > 0 {
+		return &exitError{code: exitThresholds, err: fmt.Errorf("%d threshold checks failed (see the tables above)", failed)}
+	}
 	return nil
 }

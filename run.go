@@ -14,10 +14,10 @@ import (
 
 	"github.com/lmibench/lmibench/attack"
 	"github.com/lmibench/lmibench/bench"
+	"github.com/lmibench/lmibench/cost"
 	"github.com/lmibench/lmibench/infra"
 	"github.com/lmibench/lmibench/local"
 	"github.com/lmibench/lmibench/platform"
-	"github.com/lmibench/lmibench/report"
 	"github.com/lmibench/lmibench/s3dir"
 	"github.com/lmibench/lmibench/stages"
 )
@@ -76,9 +76,9 @@ func runCommand(e appEnv) *cli.Command {
 			case out.Interrupted:
 				return &exitError{code: exitInterrupted, err: fmt.Errorf("interrupted; every row received was written")}
 			case out.Aborted != "":
-				return &exitError{code: report.ExitThresholds, err: fmt.Errorf("threshold %s failed: the run was ended early (--abort-on-fail); every row received was written", out.Aborted)}
+				return &exitError{code: exitThresholds, err: fmt.Errorf("threshold %s failed: the run was ended early (--abort-on-fail); every row received was written", out.Aborted)}
 			case out.Failed() > 0:
-				return &exitError{code: report.ExitThresholds, err: fmt.Errorf("%d threshold checks failed (see the table above)", out.Failed())}
+				return &exitError{code: exitThresholds, err: fmt.Errorf("%d threshold checks failed (see the table above)", out.Failed())}
 			case out.Succeeded == 0:
 				return &exitError{code: exitNoSuccess, err: fmt.Errorf("no request succeeded (see the errors above)")}
 			}
@@ -184,7 +184,7 @@ func planRun(c *cli.Context, e appEnv) (*bench.Config, error) {
 	if cfg.Thresholds, err = parseThresholds(c.StringSlice("threshold"), names, prof.Len()); err != nil {
 		return nil, err
 	}
-	if cfg.Pricing, err = pricingFromFlags(c, report.DefaultPricing(), names); err != nil {
+	if cfg.Pricing, err = pricingFromFlags(c, cost.DefaultPricing(), names); err != nil {
 		return nil, err
 	}
 	for i, t := range targets { // the sidecar records how each is billed
@@ -208,23 +208,6 @@ func planRun(c *cli.Context, e appEnv) (*bench.Config, error) {
 	}
 	warnIfLong(e.stderr, cfg)
 	return cfg, nil
-}
-
-// parseThresholds reads the --threshold flags and checks them against the
-// endpoints (unless nil) and the number of stages the run will have.
-func parseThresholds(raw []string, endpoints []string, stages int) ([]report.Threshold, error) {
-	var out []report.Threshold
-	for _, s := range raw {
-		t, err := report.ParseThreshold(s)
-		if err == nil && endpoints != nil {
-			err = t.Check(endpoints, stages)
-		}
-		if err != nil {
-			return nil, badInput("%v", err)
-		}
-		out = append(out, t)
-	}
-	return out, nil
 }
 
 // choosePlatform picks what the scenarios run against: the --target
@@ -256,26 +239,6 @@ func choosePlatform(c *cli.Context, e appEnv, targets []platform.Target) (platfo
 		return nil, err
 	}
 	return local.NewPlatform(emulate, cfg), nil
-}
-
-// onlyWith refuses the first of the named flags the user set: it only
-// applies where says, e.g. "with --stack".
-func onlyWith(c *cli.Context, where string, names ...string) error {
-	for _, name := range names {
-		if c.IsSet(name) {
-			return badInput("--%s: only applies %s", name, where)
-		}
-	}
-	return nil
-}
-
-// flagNames are the flags' names, without their aliases.
-func flagNames(flags []cli.Flag) []string {
-	out := make([]string, len(flags))
-	for i, f := range flags {
-		out[i] = f.Names()[0]
-	}
-	return out
 }
 
 // openStack maps the AWS flags onto infra.StackOptions and reads the

@@ -14,7 +14,7 @@ import (
 
 	"github.com/lmibench/lmibench/function"
 	"github.com/lmibench/lmibench/internal/mototest"
-	"github.com/lmibench/lmibench/report"
+	"github.com/lmibench/lmibench/summary"
 )
 
 // TestResultsOnS3 runs with an s3:// --output-dir on moto: every file of
@@ -60,7 +60,7 @@ func TestResultsOnS3(t *testing.T) {
 	}
 
 	rr := runCLI(t, nil, "report", "s3://bench/runs/one/*.csv", "--summary", "-", "-o", filepath.Join(t.TempDir(), "p.html"))
-	var sums []report.Summary
+	var sums []summary.Summary
 	if err := json.Unmarshal([]byte(rr.stdout), &sums); rr.code != exitOK || err != nil {
 		t.Fatalf("report from S3: exit %d, %v; stderr:\n%s", rr.code, err, rr.stderr)
 	}

@@ -1,13 +1,10 @@
 package main
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"io"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -15,8 +12,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/lmibench/lmibench/bench"
-	"github.com/lmibench/lmibench/report"
-	"github.com/lmibench/lmibench/s3dir"
 	"github.com/lmibench/lmibench/stages"
 )
 
@@ -80,65 +75,4 @@ func planShard(c *cli.Context, cfg *bench.Config) error {
 		cfg.RunID = time.Now().UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b[:])
 	}
 	return nil
-}
-
-// s3Timeout bounds one S3 call: checking the bucket, one upload, one
-// download.
-const s3Timeout = 2 * time.Minute
-
-// planUpload turns an s3:// --output-dir into a local directory (under
-// TMPDIR, named by the run id) whose files are uploaded there as each
-// scenario ends; the bucket is checked before any load.
-func planUpload(cfg *bench.Config) error {
-	loc, err := s3dir.Parse(cfg.OutputDir, false)
-	if err != nil {
-		return badInput("--output-dir %v", err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), s3Timeout)
-	defer cancel()
-	dir, err := s3dir.Open(ctx, loc)
-	if err != nil {
-		return badInput("--output-dir %v", err)
-	}
-	cfg.OutputDir = filepath.Join(os.TempDir(), "lmibench-"+cfg.RunID)
-	if err := os.MkdirAll(cfg.OutputDir, 0o755); err != nil {
-		return badInput("--output-dir %s: a local copy in %s: %v", loc, cfg.OutputDir, err)
-	}
-	cfg.UploadTo = loc.String()
-	cfg.Upload = func(path string) error {
-		ctx, cancel := context.WithTimeout(context.Background(), s3Timeout)
-		defer cancel()
-		return dir.Upload(ctx, path)
-	}
-	fmt.Fprintf(cfg.Log, "lmibench: results go to %s, local copies to %s\n", loc, cfg.OutputDir)
-	return nil
-}
-
-// fetchS3 downloads the CSVs an s3:// argument of report names, with
-// their sidecars and series, into ./s3/<bucket>/<prefix> (kept, like a
-// sync), and returns their local paths.
-func fetchS3(uri string, stderr io.Writer) ([]string, error) {
-	loc, err := s3dir.Parse(uri, true)
-	if err != nil {
-		return nil, badInput("report: %v", err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), s3Timeout)
-	defer cancel()
-	dir, err := s3dir.Open(ctx, loc)
-	if err != nil {
-		return nil, badInput("report: %v", err)
-	}
-	local := filepath.Join("s3", loc.Bucket, filepath.FromSlash(loc.Prefix))
-	if err := os.MkdirAll(local, 0o755); err != nil {
-		return nil, badInput("report: %v", err)
-	}
-	csvs, err := dir.FetchCSVs(ctx, local, func(csv string) []string {
-		meta, series := report.Paths(csv) // what report reads beside a CSV
-		return []string{meta, series}
-	})
-	if err != nil {
-		return nil, badInput("report: %v", err)
-	}
-	fmt.Fprintf(stderr, "lmibench: report: %d CSVs from %s in %s\n", len(csvs), uri, local)
-	return csvs, nil
 }

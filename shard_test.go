@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/lmibench/lmibench/function"
-	"github.com/lmibench/lmibench/report"
+	"github.com/lmibench/lmibench/summary"
 )
 
 // csvRows reads a run's CSV and counts its rows per second of the
@@ -93,7 +93,7 @@ func TestShardsMergeIntoOneMachine(t *testing.T) {
 
 	page := filepath.Join(dir, "merged.html")
 	r := runCLI(t, nil, append(append([]string{"report"}, csvs...), "--summary", "-", "-o", page)...)
-	var sums []report.Summary
+	var sums []summary.Summary
 	if err := json.Unmarshal([]byte(r.stdout), &sums); r.code != exitOK || err != nil {
 		t.Fatalf("report: exit %d, %v; stderr:\n%s", r.code, err, r.stderr)
 	}

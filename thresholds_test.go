@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/lmibench/lmibench/function"
-	"github.com/lmibench/lmibench/report"
+	"github.com/lmibench/lmibench/summary"
 )
 
 // exitCode runs the real binary and returns its exit code, stdout and
@@ -69,7 +69,7 @@ func TestThresholdsThroughTheBinary(t *testing.T) {
 	}
 	// One failing: the run completes, its files are written, exit 99.
 	code, _, stderr = run(t.TempDir(), "p99<10s", "y:p99<0.001ms")
-	if code != report.ExitThresholds || !strings.Contains(stderr, "y:p99<0.001ms") || !strings.Contains(stderr, "FAIL") ||
+	if code != exitThresholds || !strings.Contains(stderr, "y:p99<0.001ms") || !strings.Contains(stderr, "FAIL") ||
 		!strings.Contains(stderr, "1 threshold checks failed") || !strings.Contains(stderr, "report: ") {
 		t.Fatalf("failing threshold: exit %d\n%s", code, stderr)
 	}
@@ -77,10 +77,10 @@ func TestThresholdsThroughTheBinary(t *testing.T) {
 	// report gates on the saved run, and --summary - gives its summary.
 	csvs, _ := filepath.Glob(filepath.Join(dir, "*.csv"))
 	code, stdout, stderr := exitCode(t, bin, "report", csvs[0], "--threshold", "x:p99<0.001ms", "--summary", "-")
-	if code != report.ExitThresholds || !strings.Contains(stderr, "FAIL") {
+	if code != exitThresholds || !strings.Contains(stderr, "FAIL") {
 		t.Fatalf("report --threshold: exit %d\n%s", code, stderr)
 	}
-	var sums []report.Summary
+	var sums []summary.Summary
 	if err := json.Unmarshal([]byte(stdout), &sums); err != nil || len(sums) != 1 || sums[0].SummaryVersion != 1 ||
 		len(sums[0].Endpoints) != 2 || sums[0].Endpoints[0].All.Requests == 0 {
 		t.Fatalf("report --summary - = %.300q, %v; want one summary with both endpoints", stdout, err)
@@ -97,7 +97,7 @@ func TestSummaryToStdout(t *testing.T) {
 	srv, _ := countingServer(t, function.New())
 	r := runCLI(t, nil, "run", "--scenario", "fast-io", "--io-fast-delay-ms", "1", "-s", "0.001:1", "-s", "0.2:1",
 		"--target", "x="+srv.URL, "--output-dir", t.TempDir(), "--summary", "-", "-q")
-	var sums []report.Summary
+	var sums []summary.Summary
 	if r.code != exitOK || json.Unmarshal([]byte(r.stdout), &sums) != nil || len(sums) != 1 || sums[0].Scenario != "fast-io" {
 		t.Fatalf("exit %d, stdout %.200q", r.code, r.stdout)
 	}
@@ -122,7 +122,7 @@ func TestAbortOnFail(t *testing.T) {
 			dir := t.TempDir()
 			r := runCLI(t, nil, append([]string{"run", "--scenario", "all", "-s", "0.001:2", "-s", "1h:2", "--target", "x=" + srv.URL,
 				"--output-dir", dir, "--abort-on-fail", "-q"}, tt.args...)...)
-			if r.code != report.ExitThresholds || !strings.Contains(r.stderr, "stopping the run (--abort-on-fail)") ||
+			if r.code != exitThresholds || !strings.Contains(r.stderr, "stopping the run (--abort-on-fail)") ||
 				!strings.Contains(r.stderr, "the run was ended early") {
 				t.Fatalf("exit %d\n%s", r.code, r.stderr)
 			}

@@ -8,9 +8,10 @@ import (
 	"time"
 
 	"github.com/lmibench/lmibench/attack"
+	"github.com/lmibench/lmibench/cost"
 	"github.com/lmibench/lmibench/platform"
-	"github.com/lmibench/lmibench/report"
 	"github.com/lmibench/lmibench/stages"
+	"github.com/lmibench/lmibench/summary"
 )
 
 // Config is a run, checked once before anything is sent: the CLI builds
@@ -57,10 +58,10 @@ type Config struct {
 	// Quiet prints no progress lines, only what a run must say.
 	Quiet bool
 	// Thresholds are checked at the end of each scenario.
-	Thresholds []report.Threshold
+	Thresholds []summary.Threshold
 	// Pricing prices the requests in the summary and report; nil is
-	// report.DefaultPricing.
-	Pricing *report.Pricing
+	// cost.DefaultPricing.
+	Pricing *cost.Pricing
 	// Shard is this machine's share of the profile (--shard); StartAt the
 	// instant every shard's clock starts (--start-at), zero for now;
 	// StartTolerance how late a shard may start; ShardLabel a free name

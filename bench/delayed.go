@@ -2,7 +2,6 @@ package bench
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -10,6 +9,8 @@ import (
 
 	"github.com/lmibench/lmibench/platform"
 	"github.com/lmibench/lmibench/report"
+	"github.com/lmibench/lmibench/runfiles"
+	"github.com/lmibench/lmibench/summary"
 )
 
 // delayedFetchTimeout bounds one fetch of a scenario's delayed series.
@@ -44,25 +45,26 @@ func fetchDelayed(ctx context.Context, cfg *Config, d platform.Delayed, pending 
 		series, err := d.Delayed(fctx, m.Start, *m.End)
 		cancel()
 		if err != nil {
-			fmt.Fprintf(cfg.Log, "lmibench: warning: %s: %v; `lmibench metrics %s` fetches them later\n", m.Scenario, err, res.CSVPath)
+			fmt.Fprintf(cfg.Log, "lmibench: warning: %s: %v; `lmibench metrics %s` fetches them later\n", m.Scenario, err, res.CSV)
 			continue
 		}
 		res.Run.Extra = append(res.Run.Extra, series...)
-		if err := report.WriteJSON(res.SeriesPath, &platform.SeriesFile{Source: "lmibench run", Series: res.Run.Extra}); err != nil {
+		if err := runfiles.WriteJSON(res.Series, &platform.SeriesFile{Source: "lmibench run", Series: res.Run.Extra}); err != nil {
 			fmt.Fprintf(cfg.Log, "lmibench: warning: %v\n", err)
 			continue
 		}
-		sum := res.Run.Summary()
-		if err := errors.Join(site.WritePage(res.HTMLPath, res.Run, sum), report.WriteJSON(res.SummaryPath, sum),
-			cfg.upload(File{"series", res.SeriesPath}, File{"report", res.HTMLPath}, File{"summary", res.SummaryPath})); err != nil {
+		out := &report.Output{Site: site, Thresholds: cfg.Thresholds, Publish: cfg.upload}
+		w, err := out.Write(res.Run, res.Files, runfiles.File{Kind: "series", Path: res.Series})
+		res.Summary = w.Summary
+		if err != nil {
 			fmt.Fprintf(cfg.Log, "lmibench: warning: %v\n", err)
 		}
-		fmt.Fprintf(cfg.Log, "lmibench: %s: CloudWatch series added to %s and %s\n%s", m.Scenario, res.SeriesPath, res.HTMLPath, res.Run.ThrottleSummary())
+		fmt.Fprintf(cfg.Log, "lmibench: %s: CloudWatch series added to %s and %s\n%s", m.Scenario, res.Series, res.Page, summary.ThrottleSummary(res.Run))
 	}
 	if len(still) > 0 && wait {
 		var files []string
 		for _, res := range still {
-			files = append(files, filepath.Clean(res.CSVPath))
+			files = append(files, filepath.Clean(res.CSV))
 		}
 		fmt.Fprintf(cfg.Log, "lmibench: CloudWatch series not fetched; after %s: lmibench metrics %s\n",
 			d.ReadyAt(*still[len(still)-1].Run.Meta.End).UTC().Format("15:04:05 UTC"), strings.Join(files, " "))

@@ -9,6 +9,8 @@ import (
 
 	"github.com/lmibench/lmibench/platform"
 	"github.com/lmibench/lmibench/report"
+	"github.com/lmibench/lmibench/runfiles"
+	"github.com/lmibench/lmibench/summary"
 )
 
 // Outcome is what a run of scenarios left behind.
@@ -97,7 +99,7 @@ func Run(ctx, cut context.Context, cfg *Config) (*Outcome, error) {
 			errs = append(errs, err)
 		} else if site.Index != "" {
 			fmt.Fprintf(cfg.Log, "lmibench: all scenarios: %s\n", site.Index)
-			errs = append(errs, cfg.upload(File{"index", site.Index}))
+			errs = append(errs, cfg.upload(runfiles.File{Kind: "index", Path: site.Index}))
 		}
 	}
 	errs = append(errs, stream.close(), cfg.Platform.Close(), writeSummaries(cfg, out.Results))
@@ -105,7 +107,7 @@ func Run(ctx, cut context.Context, cfg *Config) (*Outcome, error) {
 }
 
 // upload copies files off the machine when cfg says where, saying so.
-func (cfg *Config) upload(files ...File) error {
+func (cfg *Config) upload(files ...runfiles.File) error {
 	if cfg.Upload == nil {
 		return nil
 	}
@@ -128,7 +130,7 @@ func (cfg *Config) upload(files ...File) error {
 func (o *Outcome) Failed() int {
 	n := 0
 	for _, r := range o.Results {
-		n += report.Failed(r.Verdicts)
+		n += summary.Failed(r.Verdicts)
 	}
 	return n
 }
@@ -139,11 +141,11 @@ func writeSummaries(cfg *Config, results []*Result) error {
 	if cfg.Summary == "" {
 		return nil
 	}
-	all := make([]*report.Summary, len(results))
+	all := make([]*summary.Summary, len(results))
 	for i, r := range results {
-		all[i] = r.Run.Summary()
+		all[i] = r.Summary
 	}
-	if err := report.WriteJSONTo(cfg.Summary, cfg.Stdout, all); err != nil {
+	if err := runfiles.WriteJSONTo(cfg.Summary, cfg.Stdout, all); err != nil {
 		return fmt.Errorf("--summary: %w", err)
 	}
 	return nil

@@ -66,7 +66,7 @@ func TestLoopPreparesEachScenarioAndWritesAnIndex(t *testing.T) {
 	}
 	for _, r := range out.Results {
 		if len(r.Written) != 5 || r.Written[2].Kind != "series" || r.Written[3].Kind != "summary" {
-			t.Errorf("%s wrote %v; want csv, sidecar, series, summary and report", r.CSVPath, r.Written)
+			t.Errorf("%s wrote %v; want csv, sidecar, series, summary and report", r.CSV, r.Written)
 		}
 	}
 	index, _ := filepath.Glob(filepath.Join(cfg.OutputDir, "index-*.html"))
@@ -74,8 +74,8 @@ func TestLoopPreparesEachScenarioAndWritesAnIndex(t *testing.T) {
 		t.Fatalf("index pages %v; want one, named on the log", index)
 	}
 	b, _ := os.ReadFile(index[0])
-	if !bytes.Contains(b, []byte(filepath.Base(out.Results[1].HTMLPath))) {
-		t.Errorf("the index does not link %s", out.Results[1].HTMLPath)
+	if !bytes.Contains(b, []byte(filepath.Base(out.Results[1].Page))) {
+		t.Errorf("the index does not link %s", out.Results[1].Page)
 	}
 	if !strings.Contains(log.String(), "benchmarking a fake platform") {
 		t.Errorf("the log does not say what the run is against:\n%s", log.String())
@@ -161,18 +161,18 @@ func TestLoopFetchesDelayedSeriesWhenComplete(t *testing.T) {
 		t.Fatalf("fetched %d; log:\n%s\nwant both scenarios' series after a countdown, with the throttle line", d.fetched, log.String())
 	}
 	for _, r := range out.Results {
-		side, _ := os.ReadFile(r.SidecarPath)
-		series, _ := os.ReadFile(r.SeriesPath)
-		page, _ := os.ReadFile(r.HTMLPath)
+		side, _ := os.ReadFile(r.Meta)
+		series, _ := os.ReadFile(r.Series)
+		page, _ := os.ReadFile(r.Page)
 		if !bytes.Contains(series, []byte(`"lmi throttles (sum)"`)) || !bytes.Contains(series, []byte(`"instances"`)) ||
 			!bytes.Contains(page, []byte("Throttles: CloudWatch beside the run")) || !bytes.Contains(side, []byte(`"target": "fake"`)) {
-			t.Errorf("%s: the delayed series are not beside the run, or not on its page, or the sidecar lacks the platform", r.CSVPath)
+			t.Errorf("%s: the delayed series are not beside the run, or not on its page, or the sidecar lacks the platform", r.CSV)
 		}
 	}
 	index, _ := filepath.Glob(filepath.Join(cfg.OutputDir, "index-*.html"))
 	b, _ := os.ReadFile(index[0])
 	// Once in the verdicts, once in the scenarios: a rewritten page keeps its row.
-	if n := bytes.Count(b, []byte(filepath.Base(out.Results[0].HTMLPath)+`"`)); n != 2 {
+	if n := bytes.Count(b, []byte(filepath.Base(out.Results[0].Page)+`"`)); n != 2 {
 		t.Errorf("the index links the rewritten page %d times; want once per table", n)
 	}
 }
@@ -190,7 +190,7 @@ func TestLoopDelayedWaitIsSkippedByAnInterrupt(t *testing.T) {
 		t.Fatal(err)
 	}
 	if d.fetched != 0 || out.Interrupted || !strings.Contains(log.buf.String(), "CloudWatch series not fetched; after ") ||
-		!strings.Contains(log.buf.String(), "lmibench metrics "+out.Results[0].CSVPath) {
+		!strings.Contains(log.buf.String(), "lmibench metrics "+out.Results[0].CSV) {
 		t.Fatalf("fetched %d, interrupted %v; log:\n%s\nwant the wait skipped and the command to fetch later", d.fetched, out.Interrupted, log.buf.String())
 	}
 }

@@ -6,7 +6,8 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/lmibench/lmibench/report"
+	"github.com/lmibench/lmibench/stats"
+	"github.com/lmibench/lmibench/summary"
 )
 
 // progress is the live state of a scenario: where the profile is and
@@ -16,7 +17,7 @@ type progress struct {
 	Stage, Stages int // Stage is 0-based
 	Label         string
 	Target        float64
-	Lines         []report.LiveLine
+	Lines         []stats.LiveLine
 }
 
 // render draws the block: a line for the clock and stage, then one per
@@ -44,7 +45,7 @@ func (p progress) render(redraw int, inPlace bool, width int) (string, int) {
 	line(fmt.Sprintf("%s/%s  stage %d/%d (%s)  target %g", clock(p.Now), clock(p.Total), p.Stage+1, p.Stages, p.Label, p.Target))
 	for _, l := range p.Lines {
 		line(fmt.Sprintf("  %-8s %8.1f req/s  p99 %8s  requests %d  errors %d  5xx %d",
-			l.Endpoint, l.RPS, report.FormatMS(l.P99), l.Requests, l.Errors, l.S5xx))
+			l.Endpoint, l.RPS, summary.FormatMS(l.P99), l.Requests, l.Errors, l.S5xx))
 	}
 	return b.String(), 1 + len(p.Lines)
 }

@@ -6,13 +6,13 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/lmibench/lmibench/report"
+	"github.com/lmibench/lmibench/stats"
 )
 
 func TestProgressFitsTheTerminal(t *testing.T) {
 	p := progress{
 		Now: 3*time.Hour + 42*time.Second, Total: 12 * time.Hour, Stage: 2, Stages: 3, Label: "64→128 VUs", Target: 117,
-		Lines: []report.LiveLine{
+		Lines: []stats.LiveLine{
 			{Endpoint: "128", RPS: 12345.6, P99: 1234567 * time.Millisecond, Requests: 123456789012, Errors: 98765432, S5xx: 1234567},
 			{Endpoint: "a-very-long-endpoint-name-from-a-targets-file", RPS: 1, P99: time.Millisecond, Requests: 1},
 			{Endpoint: "lmi"},

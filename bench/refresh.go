@@ -10,6 +10,9 @@ import (
 
 	"github.com/lmibench/lmibench/platform"
 	"github.com/lmibench/lmibench/report"
+	"github.com/lmibench/lmibench/runfiles"
+	"github.com/lmibench/lmibench/stats"
+	"github.com/lmibench/lmibench/summary"
 )
 
 // FetchFunc fetches a saved run's delayed series from its sidecar's
@@ -21,8 +24,9 @@ type FetchFunc func(ctx context.Context, info platform.Info, start, end time.Tim
 // of the run saved as csvPath, replaces the ones saved beside it (the
 // sampled series stay) and rebuilds its page.
 func RefreshDelayed(ctx context.Context, csvPath string, fetch FetchFunc, log io.Writer) error {
-	metaPath, seriesPath := report.Paths(csvPath)
-	meta, err := report.ReadMeta(metaPath)
+	files := runfiles.Of(csvPath)
+	metaPath, seriesPath := files.Meta, files.Series
+	meta, err := runfiles.ReadMeta(metaPath)
 	if err != nil {
 		return fmt.Errorf("%s: the run's sidecar: %w", csvPath, err)
 	}
@@ -38,7 +42,7 @@ func RefreshDelayed(ctx context.Context, csvPath string, fetch FetchFunc, log io
 			csvPath, ready.UTC().Format("15:04:05 UTC"))
 	}
 	var sf platform.SeriesFile
-	if err := report.ReadJSON(seriesPath, &sf); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := runfiles.ReadJSON(seriesPath, &sf); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
 	kept := sf.Series[:0]
@@ -49,19 +53,16 @@ func RefreshDelayed(ctx context.Context, csvPath string, fetch FetchFunc, log io
 	}
 	sf.Source = "lmibench run, delayed series fetched " + time.Now().UTC().Format(time.RFC3339)
 	sf.Series = append(kept, series...)
-	if err := report.WriteJSON(seriesPath, &sf); err != nil {
+	if err := runfiles.WriteJSON(seriesPath, &sf); err != nil {
 		return err
 	}
-	runs, err := report.ReadRuns(csvPath)
+	runs, err := stats.ReadRuns(csvPath)
 	if err != nil {
 		return err
 	}
-	site := &report.Site{}
-	page := csvPath[:len(csvPath)-len(".csv")] + ".html"
-	sum := runs[0].Summary()
-	if err := errors.Join(site.WritePage(page, runs[0], sum), report.WriteJSON(report.SummaryPath(csvPath), sum)); err != nil {
+	if _, err := (&report.Output{}).Write(runs[0], files); err != nil {
 		return err
 	}
-	fmt.Fprintf(log, "lmibench: %s: %d series in %s, page %s\n%s", csvPath, len(series), seriesPath, page, runs[0].ThrottleSummary())
+	fmt.Fprintf(log, "lmibench: %s: %d series in %s, page %s\n%s", csvPath, len(series), seriesPath, files.Page, summary.ThrottleSummary(runs[0]))
 	return nil
 }

@@ -12,24 +12,26 @@ import (
 	"github.com/lmibench/lmibench/attack"
 	"github.com/lmibench/lmibench/platform"
 	"github.com/lmibench/lmibench/report"
+	"github.com/lmibench/lmibench/runfiles"
+	"github.com/lmibench/lmibench/stats"
+	"github.com/lmibench/lmibench/summary"
 )
 
 // Result is what a finished scenario left behind.
 type Result struct {
-	CSVPath, SidecarPath, SeriesPath, SummaryPath, HTMLPath string
+	runfiles.Files
 	// Written lists the files that were written in full.
-	Written []File
-	// Run holds the statistics, timeline and sample the report shows.
-	Run         *report.Run
+	Written []runfiles.File
+	// Run holds the statistics, timeline and sample the report shows, and
+	// Summary its summary as last written.
+	Run         *stats.Run
+	Summary     *summary.Summary
 	Interrupted bool
 	// Aborted names the threshold that ended the run (AbortOnFail).
 	Aborted string
 	// Verdicts are the thresholds' outcomes for this scenario.
-	Verdicts []report.Verdict
+	Verdicts []summary.Verdict
 }
-
-// File is an output file and what it holds: csv, sidecar, series, report.
-type File struct{ Kind, Path string }
 
 // runScenario runs scenario i of cfg, sc, against the prepared platform to its end
 // (or its interruption), then writes its sidecar, series, summary and page.
@@ -60,88 +62,65 @@ func runScenario(ctx, cut context.Context, cfg *Config, i int, sc Scenario, stre
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{CSVPath: base + ".csv", HTMLPath: base + ".html"}
-	res.SidecarPath, res.SeriesPath = report.Paths(res.CSVPath)
-	res.SummaryPath = report.SummaryPath(res.CSVPath)
-	side := cfg.sidecar(sc, targets, filepath.Base(res.CSVPath), start)
+	res := &Result{Files: runfiles.Of(base + ".csv")}
+	side := cfg.sidecar(sc, targets, filepath.Base(res.CSV), start)
 	side.HTTPClients = map[string]string{}
 	for i, ep := range endpoints {
 		c, _ := atk.ClientOf(i)
 		side.HTTPClients[ep.Name] = string(c)
 	}
-	if err := report.WriteJSON(res.SidecarPath, side); err != nil {
+	if err := runfiles.WriteJSON(res.Meta, side); err != nil {
 		return nil, errors.Join(err, f.Close())
 	}
 	csvw, err := attack.NewCSVWriter(f)
 	if err != nil {
-		return nil, errors.Join(fmt.Errorf("%s: %w", res.CSVPath, err), f.Close())
+		return nil, errors.Join(fmt.Errorf("%s: %w", res.CSV, err), f.Close())
 	}
 
 	fmt.Fprintf(cfg.Log, "lmibench: scenario %d/%d, %s: %s against %d endpoints for %s (%s model), writing %s\n",
-		i+1, len(cfg.Scenarios), sc.Name, sc.Work, len(targets), cfg.Profile.Total(), cfg.Model, res.CSVPath)
+		i+1, len(cfg.Scenarios), sc.Name, sc.Work, len(targets), cfg.Profile.Total(), cfg.Model, res.CSV)
 	for i, ep := range endpoints {
 		if c, why := atk.ClientOf(i); why != "" {
 			fmt.Fprintf(cfg.Log, "  %s goes through %s: %s\n", ep.Name, c, why)
 		}
 	}
-	res.Run = &report.Run{Meta: side, Source: res.CSVPath, Profile: cfg.Profile}
+	res.Run = &stats.Run{Meta: side, Source: res.CSV, Profile: cfg.Profile}
 	res.Run.Stats.Order = platform.Names(targets)
-	s := &sink{cfg: cfg, file: csvw, stream: stream, path: res.CSVPath, run: res.Run}
+	s := &sink{cfg: cfg, file: csvw, stream: stream, path: res.CSV, run: res.Run}
 	stopObserving := cfg.Platform.Observe(start)
 	res.Interrupted = s.consume(ctx, cut, atk)
 	res.Aborted = s.aborted
 	end := time.Now().UTC()
 	var saved bool
-	res.Run.Extra, saved = saveSeries(cfg, stopObserving, end, res.SeriesPath)
+	res.Run.Extra, saved = saveSeries(cfg, stopObserving, end, res.Series)
 
 	side.End, side.Interrupted, side.Dropped = &end, res.Interrupted, atk.Dropped()
 	side.Requests = s.rows
+	var kept []runfiles.File
 	werr := errors.Join(s.err, f.Close())
 	if werr == nil {
-		res.Written = append(res.Written, File{"csv", res.CSVPath})
+		kept = append(kept, runfiles.File{Kind: "csv", Path: res.CSV})
 	}
-	if err := report.WriteJSON(res.SidecarPath, side); err != nil {
+	if err := runfiles.WriteJSON(res.Meta, side); err != nil {
 		werr = errors.Join(werr, err)
 	} else {
-		res.Written = append(res.Written, File{"sidecar", res.SidecarPath})
+		kept = append(kept, runfiles.File{Kind: "sidecar", Path: res.Meta})
 	}
 	if saved {
-		res.Written = append(res.Written, File{"series", res.SeriesPath})
+		kept = append(kept, runfiles.File{Kind: "series", Path: res.Series})
 	}
 
 	fmt.Fprintf(cfg.Log, "\n%s: %d requests in %s\n", sc.Name, s.rows, end.Sub(start).Round(time.Millisecond))
-	if err := res.Run.WriteTable(cfg.Log); err != nil {
+	if err := summary.WriteTable(cfg.Log, res.Run); err != nil {
 		werr = errors.Join(werr, err)
 	}
 	if d := atk.Dropped(); d > 0 {
 		fmt.Fprintf(cfg.Log, "  %d requests were not sent: --max-inflight %d was reached (rows with error %q)\n", d, cfg.MaxInflight, attack.ErrDropped)
 	}
-	sum := res.Run.Summary()
-	if err := report.WriteJSON(res.SummaryPath, sum); err != nil {
-		werr = errors.Join(werr, err)
-	} else {
-		res.Written = append(res.Written, File{"summary", res.SummaryPath})
-	}
-	if err := site.WritePage(res.HTMLPath, res.Run, sum); err != nil {
-		werr = errors.Join(werr, err)
-	} else {
-		res.Written = append(res.Written, File{"report", res.HTMLPath})
-	}
-	for _, f := range res.Written {
-		fmt.Fprintf(cfg.Log, "  %s: %s\n", f.Kind, f.Path)
-	}
-	if err := cfg.upload(res.Written...); err != nil {
-		werr = errors.Join(werr, err)
-	}
-	res.Verdicts = report.Evaluate(cfg.Thresholds, sum)
-	if err := report.WriteVerdicts(cfg.Log, res.Verdicts); err != nil {
-		werr = errors.Join(werr, err)
-	}
-	// The scenario's summary ends with what a person reads first.
-	if err := report.WriteAnswer(cfg.Log, sum); err != nil {
-		werr = errors.Join(werr, err)
-	}
-	return res, werr
+	out := &report.Output{Site: site, Thresholds: cfg.Thresholds, Log: cfg.Log, Publish: cfg.upload}
+	w, err := out.Write(res.Run, res.Files, kept...)
+	res.Summary, res.Verdicts, res.Written = w.Summary, w.Verdicts, w.Files
+	return res, errors.Join(werr, err)
 }
 
 // saveSeries stops observing the platform and writes its series beside the
@@ -155,7 +134,7 @@ func saveSeries(cfg *Config, stop func(time.Time) ([]platform.Series, error), en
 	if len(series) == 0 {
 		return nil, false
 	}
-	if err := report.WriteJSON(path, &platform.SeriesFile{Source: "lmibench run", Series: series}); err != nil {
+	if err := runfiles.WriteJSON(path, &platform.SeriesFile{Source: "lmibench run", Series: series}); err != nil {
 		fmt.Fprintf(cfg.Log, "lmibench: warning: %v\n", err)
 		return series, false
 	}
@@ -183,18 +162,18 @@ func createOutput(dir, scenario string, at time.Time) (*os.File, string, error) 
 
 // sidecar is the scenario's facts for the JSON file beside its CSV, with
 // every URL redacted.
-func (cfg *Config) sidecar(sc Scenario, targets []platform.Target, csvName string, start time.Time) *report.Meta {
+func (cfg *Config) sidecar(sc Scenario, targets []platform.Target, csvName string, start time.Time) *runfiles.Meta {
 	host, _ := os.Hostname()
 	redacted := make([]platform.Target, len(targets))
 	for i, t := range targets {
 		redacted[i] = platform.Target{Name: t.Name, URL: platform.Redact(t.URL), MemoryMB: t.MemoryMB, LMI: t.LMI}
 	}
 	info := cfg.Platform.Info()
-	var shard *report.ShardInfo
+	var shard *runfiles.ShardInfo
 	if !cfg.Shard.Whole() || cfg.ShardLabel != "" {
-		shard = &report.ShardInfo{Index: cfg.Shard.Index, Count: max(cfg.Shard.Count, 1), Label: cfg.ShardLabel}
+		shard = &runfiles.ShardInfo{Index: cfg.Shard.Index, Count: max(cfg.Shard.Count, 1), Label: cfg.ShardLabel}
 	}
-	return &report.Meta{
+	return &runfiles.Meta{
 		RunID: cfg.RunID, Shard: shard,
 		Platform: &info, Pricing: cfg.Pricing,
 		Version: cfg.Version, CSVVersion: attack.CSVVersion, CSV: csvName,

@@ -15,7 +15,7 @@ import (
 	"github.com/lmibench/lmibench/attack"
 	"github.com/lmibench/lmibench/function"
 	"github.com/lmibench/lmibench/platform"
-	"github.com/lmibench/lmibench/report"
+	"github.com/lmibench/lmibench/runfiles"
 	"github.com/lmibench/lmibench/stages"
 )
 
@@ -61,7 +61,7 @@ func TestRunWritesCSVSidecarAndSummary(t *testing.T) {
 	cfg := config(t, srv.URL+"/?token=s3cret", &log)
 	cfg.GracefulStop = time.Second
 	res := runOne(t, cfg)
-	f, err := os.Open(res.CSVPath)
+	f, err := os.Open(res.CSV)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,18 +86,18 @@ func TestRunWritesCSVSidecarAndSummary(t *testing.T) {
 	if all := res.Run.Stats.Endpoints()[0].All; n == 0 || all.Requests != n {
 		t.Fatalf("CSV rows = %d, stats = %d; want equal and > 0", n, all.Requests)
 	}
-	side, err := report.ReadMeta(res.SidecarPath)
+	side, err := runfiles.ReadMeta(res.Meta)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if side.Requests != n || len(res.Written) != 4 || side.End == nil || side.Interrupted || side.CSV != filepath.Base(res.CSVPath) ||
+	if side.Requests != n || len(res.Written) != 4 || side.End == nil || side.Interrupted || side.CSV != filepath.Base(res.CSV) ||
 		side.Stages[1].Duration != 300*time.Millisecond || side.Workload.DelayMS != 1 || side.Version != "test" {
 		t.Fatalf("sidecar = %+v; want the run's facts", side)
 	}
-	if b, _ := os.ReadFile(res.SidecarPath); bytes.Contains(b, []byte("s3cret")) {
+	if b, _ := os.ReadFile(res.Meta); bytes.Contains(b, []byte("s3cret")) {
 		t.Fatalf("sidecar holds the query secret:\n%s", b)
 	}
-	for _, want := range []string{"fast-io: ", "requests", "0→2 VUs", "csv: " + res.CSVPath} {
+	for _, want := range []string{"fast-io: ", "requests", "0→2 VUs", "csv: " + res.CSV} {
 		if !strings.Contains(log.String(), want) {
 			t.Errorf("log lacks %q:\n%s", want, log.String())
 		}

@@ -8,7 +8,8 @@ import (
 	"time"
 
 	"github.com/lmibench/lmibench/attack"
-	"github.com/lmibench/lmibench/report"
+	"github.com/lmibench/lmibench/stats"
+	"github.com/lmibench/lmibench/summary"
 )
 
 // flushEvery bounds how stale the CSV on disk may be, so tail -f works.
@@ -23,8 +24,8 @@ type sink struct {
 	file   *attack.CSVWriter
 	stream *stream // --csv, shared by every scenario; may be nil
 	path   string
-	run    *report.Run
-	live   report.Live
+	run    *stats.Run
+	live   stats.Live
 	rows   int64
 	format attack.RowFormat
 	row    []byte // the record being written, formatted once for every sink
@@ -145,7 +146,7 @@ func (s *sink) handle(e event) {
 // (or at all, once the scenario is AbortDelay old), as "text (value)".
 func (s *sink) lostThreshold(elapsed time.Duration) string {
 	stage := s.cfg.Profile.Index(min(elapsed, s.cfg.Profile.Total()))
-	for _, v := range report.Evaluate(s.cfg.Thresholds, s.run.Summary()) {
+	for _, v := range summary.Evaluate(s.cfg.Thresholds, summary.Of(s.run)) {
 		if v.Pass || v.Rule.Stage > stage { // a stage not begun: nothing to judge yet
 			continue
 		}

@@ -11,11 +11,12 @@ import (
 
 	"github.com/lmibench/lmibench/cost"
 	"github.com/lmibench/lmibench/platform"
+	"github.com/lmibench/lmibench/summary"
 )
 
 // cards are each endpoint's headline figures at the peak stage: p99,
 // errors, cold starts, environments (or instances), cost.
-func (r *Run) cards(a *axes, s *Summary) []card {
+func (r view) cards(a *axes, s *summary.Summary) []card {
 	if s.PeakStage >= len(s.Stages) {
 		return nil
 	}
@@ -27,22 +28,22 @@ func (r *Run) cards(a *axes, s *Summary) []card {
 	}
 	var out []card
 	for i, e := range s.Endpoints {
-		f := r.function(e.Name)
+		f := r.Function(e.Name)
 		c := card{Title: e.Name, Color: a.color(i)}
 		if f.Known() {
 			c.Kind = f.String()
 		}
-		var pk CellSum
+		var pk summary.CellSum
 		if s.PeakStage < len(e.Stages) {
 			pk = e.Stages[s.PeakStage]
 		}
 		p99 := "no success"
 		if pk.Successes > 0 {
-			p99 = msText(pk.P99)
+			p99 = summary.MSText(pk.P99)
 		}
 		errs := "-"
 		if pk.Requests > 0 {
-			errs = percent(pk.Requests-pk.Successes, pk.Requests)
+			errs = summary.Percent(pk.Requests-pk.Successes, pk.Requests)
 			if pk.Requests == pk.Successes {
 				errs = "0 %"
 			}
@@ -55,7 +56,7 @@ func (r *Run) cards(a *axes, s *Summary) []card {
 			}
 		}
 		if v, ok := perMillion[e.Name]; ok {
-			c.Items = append(c.Items, fact{"cost per million at peak", USD(v)})
+			c.Items = append(c.Items, fact{"cost per million at peak", summary.USD(v)})
 		} else {
 			c.Items = append(c.Items, fact{"cost", "not priced"})
 		}
@@ -65,7 +66,7 @@ func (r *Run) cards(a *axes, s *Summary) []card {
 }
 
 // costTable is the cost of each priced endpoint; false when none is.
-func costTable(c *CostSum) (table, bool) {
+func costTable(c *summary.CostSum) (table, bool) {
 	if c == nil {
 		return table{}, false
 	}
@@ -77,7 +78,7 @@ func costTable(c *CostSum) (table, bool) {
 			p.RequestsPerMillion, p.Architecture, strconv.FormatFloat(p.GBSecond, 'f', -1, 64), discount(p.LambdaDiscount), p.InstanceType, p.InstanceHourly, p.ManagementFee*100, discount(p.EC2Discount)),
 		Head: []string{"endpoint", "billed as", "per million requests", "at the peak stage", "requests per instance-second (peak)", "a month at the rate", "LMI is cheaper above"}}
 	for _, e := range c.Endpoints {
-		row := []cell{{Text: e.Name}, {Text: e.Function.String()}, {Text: USD(e.PerMillion)}, {Text: USD(e.PeakPerMillion)}, {Text: "-"}, {Text: "-"}, {Text: "-"}}
+		row := []cell{{Text: e.Name}, {Text: e.Function.String()}, {Text: summary.USD(e.PerMillion)}, {Text: summary.USD(e.PeakPerMillion)}, {Text: "-"}, {Text: "-"}, {Text: "-"}}
 		if e.ByLatency {
 			row[2].Text += " (client-timed, an upper bound)"
 		}
@@ -85,7 +86,7 @@ func costTable(c *CostSum) (table, bool) {
 			row[4].Text = fmt.Sprintf("%.1f", e.PerInstance)
 		}
 		if c.AtRPS > 0 {
-			row[5].Text = fmt.Sprintf("%s at %.4g req/s", USD(e.Monthly), c.AtRPS)
+			row[5].Text = fmt.Sprintf("%s at %.4g req/s", summary.USD(e.Monthly), c.AtRPS)
 		}
 		if b := e.BreakEven; b != nil {
 			row[6].Text = fmt.Sprintf("%.1f req/s (%s)", b.RPS, b.LMI)
@@ -110,7 +111,7 @@ func discount(f float64) string {
 // measured price), falling for LMI as its fixed minimum of instances is
 // shared by more requests, down to the cost of full instances. False
 // without an LMI endpoint whose capacity was measured.
-func costChart(a *axes, c *CostSum) (chartSpec, bool) {
+func costChart(a *axes, c *summary.CostSum) (chartSpec, bool) {
 	if c == nil {
 		return chartSpec{}, false
 	}
@@ -146,7 +147,7 @@ func costChart(a *axes, c *CostSum) (chartSpec, bool) {
 			if e.LMI {
 				v = c.Prices.LMIMonthly(rate, e.PerInstance) / (rate * cost.SecondsPerMonth) * 1e6
 			}
-			data[j] = opts.LineData{Value: []interface{}{round3(rate), math.Round(v*1e4) / 1e4}}
+			data[j] = opts.LineData{Value: []interface{}{summary.Round3(rate), math.Round(v*1e4) / 1e4}}
 		}
 		l.AddSeries(e.Name, data, lineStyle(a.color(i), "solid"), itemColor(a.color(i)), noSymbols())
 	}

@@ -17,7 +17,9 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/lmibench/lmibench/platform"
+	"github.com/lmibench/lmibench/runfiles"
 	"github.com/lmibench/lmibench/stages"
+	"github.com/lmibench/lmibench/summary"
 )
 
 // chromium finds Debian's headless browser. CI installs it; elsewhere the
@@ -185,7 +187,7 @@ func TestPageInBrowser(t *testing.T) {
 	run.Extra = []platform.Series{{Name: "LMI instances", Unit: "instances", Endpoint: evil, Metric: platform.MetricInstances,
 		Points: [][2]float64{{0, 3}, {30, 4}, {60, 6}}}}
 	page := filepath.Join(dir, "high-cpu.html")
-	if err := WriteFile(page, func(w io.Writer) error { return run.WritePage(w, "index.html", run.Summary()) }); err != nil {
+	if err := runfiles.WriteFile(page, func(w io.Writer) error { return WritePage(w, run, "index.html", summary.Of(run)) }); err != nil {
 		t.Fatal(err)
 	}
 	got := assertCleanPage(t, page, 12)
@@ -195,8 +197,8 @@ func TestPageInBrowser(t *testing.T) {
 
 	index := filepath.Join(dir, "index.html")
 	other := syntheticRun(500, false)
-	err := WriteFile(index, func(w io.Writer) error {
-		return WriteIndex(w, []IndexEntry{{Run: run, Summary: run.Summary(), Page: "high-cpu.html"}, {Run: other, Summary: other.Summary(), Page: "other.html"}})
+	err := runfiles.WriteFile(index, func(w io.Writer) error {
+		return WriteIndex(w, []IndexEntry{{Run: run, Summary: summary.Of(run), Page: "high-cpu.html"}, {Run: other, Summary: summary.Of(other), Page: "other.html"}})
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -6,12 +6,13 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
 
 	"github.com/lmibench/lmibench/platform"
+	"github.com/lmibench/lmibench/stats"
+	"github.com/lmibench/lmibench/summary"
 )
 
 // palette gives each endpoint one colour on every chart.
@@ -114,8 +115,6 @@ func (a *axes) timeChart(yName string, extra ...charts.GlobalOpts) *charts.Line 
 // bucketTime is the middle of bucket i, in seconds.
 func (a *axes) bucketTime(i int) float64 { return (float64(i) + 0.5) * a.width }
 
-func ms(d time.Duration) float64 { return math.Round(float64(d)/float64(time.Millisecond)*1000) / 1000 }
-
 func lineStyle(color, kind string) charts.SeriesOpts {
 	return charts.WithLineStyleOpts(opts.LineStyle{Color: color, Type: kind, Width: 1.5})
 }
@@ -129,7 +128,7 @@ func noSymbols() charts.SeriesOpts {
 }
 
 // latencyScatter is chart 1: sampled requests per endpoint.
-func (r *Run) latencyScatter(a *axes) chartSpec {
+func (r view) latencyScatter(a *axes) chartSpec {
 	s := charts.NewScatter()
 	s.SetGlobalOptions(common("latency ms", true,
 		charts.WithXAxisOpts(a.timeX()),
@@ -140,7 +139,7 @@ func (r *Run) latencyScatter(a *axes) chartSpec {
 		pts, of := r.Sample.Points(name)
 		var ok, failed []opts.ScatterData
 		for _, p := range pts {
-			d := opts.ScatterData{Value: []interface{}{round3(p.Elapsed), round3(max(p.LatencyMS, 0.001))}}
+			d := opts.ScatterData{Value: []interface{}{summary.Round3(p.Elapsed), summary.Round3(max(p.LatencyMS, 0.001))}}
 			if p.OK {
 				ok = append(ok, d)
 			} else {
@@ -160,7 +159,7 @@ func (r *Run) latencyScatter(a *axes) chartSpec {
 }
 
 // percentilesOverTime is chart 2.
-func (r *Run) percentilesOverTime(a *axes) chartSpec {
+func (r view) percentilesOverTime(a *axes) chartSpec {
 	l := a.timeChart("latency ms")
 	hidden := map[string]bool{}
 	first := true
@@ -173,7 +172,7 @@ func (r *Run) percentilesOverTime(a *axes) chartSpec {
 			var data []opts.LineData
 			for j, b := range r.Timeline.Buckets(name) {
 				if b.Latency.Count() > 0 {
-					data = append(data, opts.LineData{Value: []interface{}{round3(a.bucketTime(j)), ms(b.Quantile(q.q))}})
+					data = append(data, opts.LineData{Value: []interface{}{summary.Round3(a.bucketTime(j)), summary.MS(b.Quantile(q.q))}})
 				}
 			}
 			series := name + " " + q.label
@@ -191,7 +190,7 @@ func (r *Run) percentilesOverTime(a *axes) chartSpec {
 
 // stageBars is a quantile per stage per endpoint: p99, and p90 and p50
 // in the legend unless onlyP99 (the index's small charts).
-func (r *Run) stageBars(a *axes, onlyP99 bool) chartSpec {
+func (r view) stageBars(a *axes, onlyP99 bool) chartSpec {
 	b := charts.NewBar()
 	b.SetGlobalOptions(common("latency ms", true)...)
 	b.SetXAxis(a.labels)
@@ -208,7 +207,7 @@ func (r *Run) stageBars(a *axes, onlyP99 bool) chartSpec {
 			data := make([]opts.BarData, len(a.labels))
 			for s := range a.labels {
 				if s < len(e.Stages) && e.Stages[s].Latency.Count() > 0 {
-					data[s] = opts.BarData{Value: ms(e.Stages[s].Quantile(q.q))}
+					data[s] = opts.BarData{Value: summary.MS(e.Stages[s].Quantile(q.q))}
 				} else {
 					data[s] = opts.BarData{Value: "-"}
 				}
@@ -232,7 +231,7 @@ func (r *Run) stageBars(a *axes, onlyP99 bool) chartSpec {
 const noFailures = "No 5xx, no 429, no transport errors: every request was answered with 2xx/3xx or 4xx other than 429."
 
 // failed says whether any request of the run failed (5xx, 429, no response).
-func (r *Run) failed() bool {
+func (r view) failed() bool {
 	for _, e := range r.Stats.Endpoints() {
 		if e.All.S5xx+e.All.S429+e.All.Errors > 0 {
 			return true
@@ -242,7 +241,7 @@ func (r *Run) failed() bool {
 }
 
 // failureRates is chart 4a: 5xx and 429 rates per stage.
-func (r *Run) failureRates(a *axes) chartSpec {
+func (r view) failureRates(a *axes) chartSpec {
 	const title = "5xx, 429 and transport-error rates per stage"
 	if !r.failed() {
 		return chartSpec{Title: title, Collapsed: noFailures}
@@ -259,7 +258,7 @@ func (r *Run) failureRates(a *axes) chartSpec {
 					c := e.Stages[s].Counts
 					v = map[string]float64{"5xx": c.Rate(c.S5xx), "429": c.Rate(c.S429), "errors": c.Rate(c.Errors)}[k]
 				}
-				data[s] = opts.BarData{Value: round3(v)}
+				data[s] = opts.BarData{Value: summary.Round3(v)}
 			}
 			b.AddSeries(e.Name+" "+k, data, itemColor(a.color(i)))
 		}
@@ -269,9 +268,9 @@ func (r *Run) failureRates(a *axes) chartSpec {
 }
 
 // failuresOverTime is chart 4b: error and 5xx counts per second.
-func (r *Run) failuresOverTime(a *axes) chartSpec {
+func (r view) failuresOverTime(a *axes) chartSpec {
 	const title = "5xx and errors over time"
-	if !r.failed() && len(r.throttleRows()) == 0 {
+	if !r.failed() && len(summary.Throttles(r.Run)) == 0 {
 		return chartSpec{Title: title, Collapsed: noFailures}
 	}
 	l := a.timeChart("per second")
@@ -279,9 +278,9 @@ func (r *Run) failuresOverTime(a *axes) chartSpec {
 	for i, name := range a.names {
 		var errs, s5 []opts.LineData
 		for j, b := range r.Timeline.Buckets(name) {
-			t := round3(a.bucketTime(j))
-			errs = append(errs, opts.LineData{Value: []interface{}{t, round3(float64(b.Errors) / a.width)}})
-			s5 = append(s5, opts.LineData{Value: []interface{}{t, round3(float64(b.S5xx) / a.width)}})
+			t := summary.Round3(a.bucketTime(j))
+			errs = append(errs, opts.LineData{Value: []interface{}{t, summary.Round3(float64(b.Errors) / a.width)}})
+			s5 = append(s5, opts.LineData{Value: []interface{}{t, summary.Round3(float64(b.S5xx) / a.width)}})
 		}
 		l.AddSeries(name+" 5xx", s5, a.seriesOpts(first, lineStyle(a.color(i), "solid"), itemColor(a.color(i)), noSymbols())...)
 		l.AddSeries(name+" errors", errs, lineStyle(a.color(i), "dashed"), itemColor(a.color(i)), noSymbols())
@@ -294,20 +293,20 @@ func (r *Run) failuresOverTime(a *axes) chartSpec {
 			}
 			var data []opts.LineData
 			for _, p := range s.Points {
-				data = append(data, opts.LineData{Value: []interface{}{round3(p[0] + s.Period/2), round3(p[1] / s.Period)}})
+				data = append(data, opts.LineData{Value: []interface{}{summary.Round3(p[0] + s.Period/2), summary.Round3(p[1] / s.Period)}})
 			}
 			l.AddSeries(name+" throttles (CloudWatch)", data, lineStyle(a.color(i), "dotted"), itemColor(a.color(i)))
 		}
 	}
 	note := "Per second, averaged over " + secs(a.width) + " buckets."
-	if len(r.throttleRows()) > 0 {
-		note += " Dotted: CloudWatch's Throttles per second, averaged over each period. " + throttleNote
+	if len(summary.Throttles(r.Run)) > 0 {
+		note += " Dotted: CloudWatch's Throttles per second, averaged over each period. " + summary.ThrottleNote
 	}
 	return chartSpec{Title: title, Time: true, chart: l, Note: note}
 }
 
 // throughput is chart 5: achieved req/s with the profile's target.
-func (r *Run) throughput(a *axes) chartSpec {
+func (r view) throughput(a *axes) chartSpec {
 	targetAxis := 0
 	if a.unit != "req/s" {
 		targetAxis = 1
@@ -320,9 +319,9 @@ func (r *Run) throughput(a *axes) chartSpec {
 	for i, name := range a.names {
 		var got, want []opts.LineData
 		for j, b := range r.Timeline.Buckets(name) {
-			t := round3(a.bucketTime(j))
-			got = append(got, opts.LineData{Value: []interface{}{t, round3(float64(b.Requests-b.Dropped) / a.width)}})
-			want = append(want, opts.LineData{Value: []interface{}{t, round3(b.Target())}})
+			t := summary.Round3(a.bucketTime(j))
+			got = append(got, opts.LineData{Value: []interface{}{t, summary.Round3(float64(b.Requests-b.Dropped) / a.width)}})
+			want = append(want, opts.LineData{Value: []interface{}{t, summary.Round3(b.Target())}})
 		}
 		l.AddSeries(name, got, a.seriesOpts(first, lineStyle(a.color(i), "solid"), itemColor(a.color(i)), noSymbols())...)
 		l.AddSeries(name+" target "+a.unit, want, lineStyle(a.color(i), "dotted"), itemColor(a.color(i)), noSymbols(),
@@ -339,13 +338,13 @@ func (r *Run) throughput(a *axes) chartSpec {
 }
 
 // distribution is chart 6: the latency percentile curve per endpoint.
-func (r *Run) distribution(a *axes) chartSpec {
+func (r view) distribution(a *axes) chartSpec {
 	qs := []float64{0, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.995, 0.999, 0.9999, 1}
 	labels := make([]string, len(qs))
 	for i, q := range qs {
 		labels[i] = map[float64]string{0: "min", 1: "max"}[q]
 		if labels[i] == "" {
-			labels[i] = "p" + trimFloat(q*100)
+			labels[i] = "p" + summary.TrimFloat(q*100)
 		}
 	}
 	l := charts.NewLine()
@@ -354,9 +353,9 @@ func (r *Run) distribution(a *axes) chartSpec {
 	for i, e := range r.Stats.Endpoints() {
 		data := make([]opts.LineData, len(qs))
 		for j, q := range qs {
-			data[j] = opts.LineData{Value: ms(e.All.Quantile(q))}
+			data[j] = opts.LineData{Value: summary.MS(e.All.Quantile(q))}
 			if q == 0 {
-				data[j] = opts.LineData{Value: ms(e.All.Quantile(1e-9))}
+				data[j] = opts.LineData{Value: summary.MS(e.All.Quantile(1e-9))}
 			}
 		}
 		l.AddSeries(e.Name, data, lineStyle(a.color(i), "solid"), itemColor(a.color(i)))
@@ -366,14 +365,14 @@ func (r *Run) distribution(a *axes) chartSpec {
 }
 
 // environments is chart 7: distinct execution environments and cold starts.
-func (r *Run) environments(a *axes) chartSpec {
+func (r view) environments(a *axes) chartSpec {
 	l := a.timeChart("environments")
 	l.ExtendYAxis(opts.YAxis{Name: "cold starts", Type: "value", Position: "right", AxisLabel: &opts.AxisLabel{}})
 	first := true
 	for i, name := range a.names {
 		var envs, cold []opts.LineData
 		for j, b := range r.Timeline.Buckets(name) {
-			t := round3(a.bucketTime(j))
+			t := summary.Round3(a.bucketTime(j))
 			envs = append(envs, opts.LineData{Value: []interface{}{t, len(b.Envs)}})
 			cold = append(cold, opts.LineData{Value: []interface{}{t, b.Cold}})
 		}
@@ -390,22 +389,22 @@ func (r *Run) environments(a *axes) chartSpec {
 // latencyVsLoad is p99 against the load: per endpoint, the buckets at
 // each target merged into one point, joined in order of load so the knee
 // shows.
-func (r *Run) latencyVsLoad(a *axes) chartSpec {
+func (r view) latencyVsLoad(a *axes) chartSpec {
 	l := charts.NewLine()
 	l.SetGlobalOptions(common("p99 ms", true,
 		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: a.unit, NameLocation: "middle", NameGap: 28}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}))...)
 	for i, name := range a.names {
-		byLoad := map[float64]*Latency{}
+		byLoad := map[float64]*stats.Latency{}
 		for _, b := range r.Timeline.Buckets(name) {
 			if b.Latency.Count() == 0 {
 				continue
 			}
-			t := round3(b.Target())
+			t := summary.Round3(b.Target())
 			if byLoad[t] == nil {
-				byLoad[t] = &Latency{}
+				byLoad[t] = &stats.Latency{}
 			}
-			byLoad[t].merge(&b.Latency)
+			byLoad[t].Merge(&b.Latency)
 		}
 		loads := make([]float64, 0, len(byLoad))
 		for t := range byLoad {
@@ -414,7 +413,7 @@ func (r *Run) latencyVsLoad(a *axes) chartSpec {
 		sort.Float64s(loads)
 		data := make([]opts.LineData, len(loads))
 		for j, t := range loads {
-			data[j] = opts.LineData{Value: []interface{}{t, ms(byLoad[t].Quantile(0.99))}}
+			data[j] = opts.LineData{Value: []interface{}{t, summary.MS(byLoad[t].Quantile(0.99))}}
 		}
 		l.AddSeries(name, data, lineStyle(a.color(i), "solid"), itemColor(a.color(i)),
 			charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(true), SymbolSize: 5}))
@@ -424,17 +423,17 @@ func (r *Run) latencyVsLoad(a *axes) chartSpec {
 }
 
 // statusCodes is chart 9: outcomes per second over all endpoints.
-func (r *Run) statusCodes(a *axes) chartSpec {
+func (r view) statusCodes(a *axes) chartSpec {
 	l := a.timeChart("per second")
 	classes := []struct {
 		name, color string
-		of          func(c *Counts) int64
+		of          func(c *stats.Counts) int64
 	}{
-		{"2xx/3xx", "#3ba272", func(c *Counts) int64 { return c.OK }},
-		{"429", "#fac858", func(c *Counts) int64 { return c.S429 }},
-		{"other 4xx", "#fc8452", func(c *Counts) int64 { return c.S4xx - c.S429 }},
-		{"5xx", "#ee6666", func(c *Counts) int64 { return c.S5xx }},
-		{"transport errors", "#9a60b4", func(c *Counts) int64 { return c.Errors }},
+		{"2xx/3xx", "#3ba272", func(c *stats.Counts) int64 { return c.OK }},
+		{"429", "#fac858", func(c *stats.Counts) int64 { return c.S429 }},
+		{"other 4xx", "#fc8452", func(c *stats.Counts) int64 { return c.S4xx - c.S429 }},
+		{"5xx", "#ee6666", func(c *stats.Counts) int64 { return c.S5xx }},
+		{"transport errors", "#9a60b4", func(c *stats.Counts) int64 { return c.Errors }},
 	}
 	n := r.Timeline.Len()
 	for k, cl := range classes {
@@ -446,7 +445,7 @@ func (r *Run) statusCodes(a *axes) chartSpec {
 					sum += cl.of(&bs[j].Counts)
 				}
 			}
-			data[j] = opts.LineData{Value: []interface{}{round3(a.bucketTime(j)), round3(float64(sum) / a.width)}}
+			data[j] = opts.LineData{Value: []interface{}{summary.Round3(a.bucketTime(j)), summary.Round3(float64(sum) / a.width)}}
 		}
 		l.AddSeries(cl.name, data, a.seriesOpts(k == 0, itemColor(cl.color), noSymbols(),
 			charts.WithLineChartOpts(opts.LineChart{Stack: "all", ShowSymbol: opts.Bool(false)}),
@@ -457,7 +456,7 @@ func (r *Run) statusCodes(a *axes) chartSpec {
 }
 
 // extraSeries is chart 10: platform series saved beside the run.
-func (r *Run) extraSeries(a *axes) chartSpec {
+func (r view) extraSeries(a *axes) chartSpec {
 	l := a.timeChart("")
 	partial := false
 	axisOf := map[string]int{} // unit → y axis; a third unit shares the right axis
@@ -477,7 +476,7 @@ func (r *Run) extraSeries(a *axes) chartSpec {
 		}
 		data := make([]opts.LineData, len(s.Points))
 		for j, p := range s.Points {
-			data[j] = opts.LineData{Value: []interface{}{round3(p[0]), round3(p[1])}}
+			data[j] = opts.LineData{Value: []interface{}{summary.Round3(p[0]), summary.Round3(p[1])}}
 			if j < len(s.Partial) && s.Partial[j] {
 				// A period reaching outside the run, or not yet published.
 				data[j].Name, data[j].Symbol, data[j].SymbolSize = "partial period", "triangle", 10
@@ -518,8 +517,4 @@ func (a *axes) seriesLook(s platform.Series) (color, style string) {
 	return "#777", style
 }
 
-func round3(v float64) float64 { return math.Round(v*1000) / 1000 }
-
-func trimFloat(v float64) string { return fmt.Sprintf("%g", round3(v)) }
-
-func secs(w float64) string { return trimFloat(w) + " s" }
+func secs(w float64) string { return summary.TrimFloat(w) + " s" }

@@ -9,6 +9,9 @@ import (
 	"time"
 
 	"github.com/lmibench/lmibench/attack"
+	"github.com/lmibench/lmibench/internal/testfile"
+	"github.com/lmibench/lmibench/stats"
+	"github.com/lmibench/lmibench/summary"
 )
 
 // goodRows are n rows of endpoint "a", as run writes them, after a header.
@@ -50,7 +53,7 @@ func TestHostileCSVs(t *testing.T) {
 		{"huge name", mid(row(strings.Repeat("n", 10<<20), "0", "1")), 1999, "more than 4096"},
 		{"two files joined with cat", rows + rows, 3998, ""},
 	} {
-		runs, err := ReadRuns(writeCSV(t, dir, strings.ReplaceAll(tt.name, " ", "-")+".csv", tt.content))
+		runs, err := stats.ReadRuns(testfile.Write(t, dir, strings.ReplaceAll(tt.name, " ", "-")+".csv", tt.content))
 		if err != nil {
 			t.Errorf("%s: %v", tt.name, err)
 			continue
@@ -61,26 +64,26 @@ func TestHostileCSVs(t *testing.T) {
 		}
 	}
 
-	// Many endpoint names: the first MaxEndpoints are kept, the rest counted.
+	// Many endpoint names: the first stats.MaxEndpoints are kept, the rest counted.
 	var b strings.Builder
 	b.WriteString(header)
 	for i := range 20000 {
 		b.WriteString(row(fmt.Sprintf("e%d", i), "0", "1"))
 	}
-	runs, err := ReadRuns(writeCSV(t, dir, "names.csv", b.String()))
+	runs, err := stats.ReadRuns(testfile.Write(t, dir, "names.csv", b.String()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := len(runs[0].Stats.Endpoints()); n != MaxEndpoints || !strings.Contains(runs[0].Warning, fmt.Sprintf("%d bad rows skipped", 20000-MaxEndpoints)) {
-		t.Errorf("endpoints = %d, warning %q; want %d and the rest counted", n, runs[0].Warning, MaxEndpoints)
+	if n := len(runs[0].Stats.Endpoints()); n != stats.MaxEndpoints || !strings.Contains(runs[0].Warning, fmt.Sprintf("%d bad rows skipped", 20000-stats.MaxEndpoints)) {
+		t.Errorf("endpoints = %d, warning %q; want %d and the rest counted", n, runs[0].Warning, stats.MaxEndpoints)
 	}
 	var page bytes.Buffer
-	if err := runs[0].WritePage(&page, "", runs[0].Summary()); err != nil || page.Len() > 5<<20 {
+	if err := WritePage(&page, runs[0], "", summary.Of(runs[0])); err != nil || page.Len() > 5<<20 {
 		t.Errorf("page of %d bytes, %v; want under 5 MiB", page.Len(), err)
 	}
 
 	// Nothing usable: one line naming why.
-	if _, err := ReadRuns(writeCSV(t, dir, "all-bad.csv", header+row("a", "0", "-1"))); err == nil || !strings.Contains(err.Error(), "latency_ms") {
+	if _, err := stats.ReadRuns(testfile.Write(t, dir, "all-bad.csv", header+row("a", "0", "-1"))); err == nil || !strings.Contains(err.Error(), "latency_ms") {
 		t.Errorf("a file of bad rows = %v; want it refused, naming why", err)
 	}
 }
@@ -92,7 +95,7 @@ func FuzzReadRuns(f *testing.F) {
 	f.Add([]byte(header + row("a", "0", "1") + header + row("b", "1", "2")))
 	f.Add([]byte(header + "x,\"unterminated\n" + row("a", "0", "1")))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		runs, err := ReadRuns(writeCSV(t, t.TempDir(), "f.csv", string(data)))
+		runs, err := stats.ReadRuns(testfile.Write(t, t.TempDir(), "f.csv", string(data)))
 		if err != nil {
 			if strings.Count(err.Error(), "\n") != 0 {
 				t.Fatalf("a multi-line error: %q", err)
@@ -100,12 +103,12 @@ func FuzzReadRuns(f *testing.F) {
 			return
 		}
 		for _, r := range runs {
-			if len(r.Stats.Endpoints()) > MaxEndpoints {
+			if len(r.Stats.Endpoints()) > stats.MaxEndpoints {
 				t.Fatalf("%d endpoints", len(r.Stats.Endpoints()))
 			}
 			// Every chart's options, as the page embeds them (the page's
 			// template itself is tested on its own: it is slow to fuzz).
-			_, specs := r.page("", r.Summary())
+			_, specs := view{r}.page("", summary.Of(r))
 			for _, s := range specs {
 				if s.Collapsed != "" {
 					continue

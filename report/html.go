@@ -1,3 +1,8 @@
+// Package report renders a run's statistics and summary as one
+// self-contained HTML page (go-echarts for the charts, html/template for
+// the rest), the index that links several runs, the page of a comparison,
+// and writes a finished run's outputs (Output). Nothing below it imports
+// it.
 package report
 
 import (
@@ -13,6 +18,8 @@ import (
 
 	"github.com/lmibench/lmibench/attack"
 	"github.com/lmibench/lmibench/platform"
+	"github.com/lmibench/lmibench/stats"
+	"github.com/lmibench/lmibench/summary"
 )
 
 // echartsJS is Apache ECharts 6.1.0's dist/echarts.min.js from the npm
@@ -146,18 +153,21 @@ func (p *page) render(w io.Writer, specs []chartSpec) error {
 	return nil
 }
 
-// WritePage writes the self-contained HTML page of one run, whose summary
+// view is a run as its page draws it.
+type view struct{ *stats.Run }
+
+// WritePage writes the self-contained HTML page of run r, whose summary
 // is s (computed once, for the files and the page alike). index, when
 // set, is the link back to the page of all scenarios.
-func (r *Run) WritePage(w io.Writer, index string, s *Summary) error {
-	p, specs := r.page(index, s)
+func WritePage(w io.Writer, r *stats.Run, index string, s *summary.Summary) error {
+	p, specs := view{r}.page(index, s)
 	return p.render(w, specs)
 }
 
 // page is the run's page and its charts, before rendering: the verdict
 // and a card per endpoint first, then the facts folded, the tables, and
 // the charts, the one that compares the endpoints per stage first.
-func (r *Run) page(index string, s *Summary) (*page, []chartSpec) {
+func (r view) page(index string, s *summary.Summary) (*page, []chartSpec) {
 	a := r.axes()
 	p := &page{Title: "lmibench · " + r.Name(), Index: index, Version: r.version(), Facts: r.facts(a), Banner: r.banner(),
 		Verdict: s.Verdict, Cards: r.cards(a, s), Measured: r.measured()}
@@ -167,7 +177,7 @@ func (r *Run) page(index string, s *Summary) (*page, []chartSpec) {
 	if t, ok := costTable(s.Cost); ok {
 		p.Tables = append(p.Tables, t)
 	}
-	p.Tables = append(p.Tables, r.tables(a)...)
+	p.Tables = append(p.Tables, r.tables(s)...)
 	if t, ok := omissionTable(s); ok {
 		p.Tables = append(p.Tables, t)
 	}
@@ -195,7 +205,7 @@ func pngName(page, chart string) string {
 	return strings.Trim(strings.Map(f, strings.TrimPrefix(page, "lmibench · ")+"-"+chart), "-")
 }
 
-func (r *Run) version() string {
+func (r view) version() string {
 	if r.Meta != nil && r.Meta.Version != "" {
 		return r.Meta.Version
 	}
@@ -203,7 +213,7 @@ func (r *Run) version() string {
 }
 
 // axes gathers what the charts share: the time axis, stages, endpoints.
-func (r *Run) axes() *axes {
+func (r view) axes() *axes {
 	a := &axes{width: r.Timeline.Width().Seconds(), unit: "VUs"}
 	a.names = r.EndpointNames()
 	a.end = r.Stats.LastSend().Seconds()
@@ -213,36 +223,15 @@ func (r *Run) axes() *axes {
 	if r.Profile != nil {
 		a.end = max(a.end, r.Profile.Total().Seconds())
 	}
-	for i, sp := range r.spans() {
+	for i, sp := range r.Spans() {
 		a.starts = append(a.starts, sp.Start.Seconds())
-		a.labels = append(a.labels, r.stageLabel(i))
+		a.labels = append(a.labels, r.StageLabel(i))
 	}
 	a.end = max(a.end, a.width)
 	return a
 }
 
-// stageLabel names stage i as the run did ("64→128 VUs"), else "stage N".
-func (r *Run) stageLabel(i int) string {
-	if r.Meta != nil && i < len(r.Meta.StageLabels) {
-		return r.Meta.StageLabels[i]
-	}
-	return fmt.Sprintf("stage %d", i+1)
-}
-
-// spans are the stages' windows: the profile's, clipped to the run, or
-// without a profile as the rows saw them. The table on the terminal and
-// the page's table and charts all use these.
-func (r *Run) spans() []Span {
-	var prof []Span
-	if r.Profile != nil {
-		for _, seg := range r.Profile.Segments() {
-			prof = append(prof, Span{Start: seg.Start, End: seg.End()})
-		}
-	}
-	return r.Stats.Spans(prof)
-}
-
-func (r *Run) facts(a *axes) []fact {
+func (r view) facts(a *axes) []fact {
 	f := []fact{{"scenario", r.Name()}}
 	m := r.Meta
 	if m == nil {
@@ -276,39 +265,6 @@ func (r *Run) facts(a *axes) []fact {
 	return f
 }
 
-func (r *Run) tables(a *axes) []table {
-	spans := r.spans()
-	t := table{Title: "Per endpoint and stage",
-		Note: "Latency quantiles over successful (2xx/3xx) requests; req/s over the stage's length.",
-		Head: []string{"endpoint", "stage", "requests", "req/s", "p50", "p90", "p99", "p99.9", "max", "4xx", "429", "5xx", "errors %", "cold starts", "environments"}}
-	errs := table{Title: "Errors by kind", Note: "Requests with no response, grouped by kind, addresses and ports removed.",
-		Head: []string{"endpoint", "kind", "requests"}}
-	for _, e := range r.Stats.Endpoints() {
-		for i, c := range e.Stages {
-			t.Rows = append(t.Rows, []cell{{Text: e.Name}, {Text: r.stageLabel(i)}, {Text: fmt.Sprint(c.Requests)},
-				{Text: fmt.Sprintf("%.1f", c.sentPerSecond(spans[i]))},
-				{Text: FormatMS(c.Quantile(0.5))}, {Text: FormatMS(c.Quantile(0.9))}, {Text: FormatMS(c.Quantile(0.99))},
-				{Text: FormatMS(c.Quantile(0.999))}, {Text: FormatMS(c.Max())},
-				{Text: fmt.Sprint(c.S4xx)}, {Text: fmt.Sprint(c.S429)}, {Text: fmt.Sprint(c.S5xx)},
-				{Text: fmt.Sprintf("%.2f", c.Rate(c.Errors))}, {Text: fmt.Sprint(c.Cold)}, {Text: fmt.Sprint(len(c.Envs))}})
-		}
-		for _, k := range e.ErrorKinds() {
-			errs.Rows = append(errs.Rows, []cell{{Text: e.Name}, {Text: k.Kind}, {Text: fmt.Sprint(k.Count)}})
-		}
-	}
-	out := []table{t}
-	if st, ok := r.shardTable(); ok {
-		out = append(out, st)
-	}
-	if len(errs.Rows) > 0 {
-		out = append(out, errs)
-	}
-	if rows := r.throttleRows(); len(rows) > 0 {
-		out = append(out, throttleTable(rows))
-	}
-	return out
-}
-
 // emulatedBanner heads the page of an emulated run, so that a shared page
 // cannot pass for a result from AWS.
 const emulatedBanner = "Emulated run: these numbers come from lmibench's local model of Lambda (standard and LMI), " +
@@ -316,7 +272,7 @@ const emulatedBanner = "Emulated run: these numbers come from lmibench's local m
 
 // banner is what the run's numbers are not, when that is the first thing
 // to know.
-func (r *Run) banner() string {
+func (r view) banner() string {
 	if r.Meta != nil && r.Meta.Platform != nil && r.Meta.Platform.Kind == platform.KindEmulator {
 		return emulatedBanner
 	}
@@ -324,7 +280,7 @@ func (r *Run) banner() string {
 }
 
 // measured says what the run went against, or nothing without a sidecar.
-func (r *Run) measured() string {
+func (r view) measured() string {
 	if r.Meta == nil || r.Meta.Platform == nil {
 		return ""
 	}

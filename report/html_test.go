@@ -12,23 +12,26 @@ import (
 	"github.com/lmibench/lmibench/attack"
 	"github.com/lmibench/lmibench/function"
 	"github.com/lmibench/lmibench/platform"
+	"github.com/lmibench/lmibench/runfiles"
 	"github.com/lmibench/lmibench/stages"
+	"github.com/lmibench/lmibench/stats"
+	"github.com/lmibench/lmibench/summary"
 )
 
 const evil = `<script>alert(1)</script>`
 
 // syntheticRun is a seeded run of n requests over 90 s and three stages,
 // with one endpoint named to break out of a page and one that fails often.
-func syntheticRun(n int, withMeta bool) *Run {
+func syntheticRun(n int, withMeta bool) *stats.Run {
 	rng := rand.New(rand.NewPCG(7, 8))
 	start := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 	ss := []stages.Stage{{Duration: 30 * time.Second, Target: 64}, {Duration: 30 * time.Second, Target: 64}, {Duration: 30 * time.Second, Target: 128}}
 	prof, _ := stages.New(ss, true)
 	names := []string{"128", "2048", evil}
-	r := &Run{Source: "results/high-cpu-20261123T120000Z.csv"}
+	r := &stats.Run{Source: "results/high-cpu-20261123T120000Z.csv"}
 	if withMeta {
 		end := start.Add(prof.Total())
-		r.Meta = &Meta{Version: "test", CSVVersion: 1, Scenario: "high-cpu", Workload: function.Work{HashLoops: 200000},
+		r.Meta = &runfiles.Meta{Version: "test", CSVVersion: 1, Scenario: "high-cpu", Workload: function.Work{HashLoops: 200000},
 			Stages: ss, StageLabels: []string{"0→64 VUs", "64 VUs", "64→128 VUs"}, LoadModel: "vus", Think: "100ms",
 			Start: start, End: &end, Requests: int64(n),
 			Targets: []platform.Target{{Name: "128", URL: "http://127.0.0.1:1/default/128/hello"}, {Name: "2048", URL: "http://x/" + evil}, {Name: evil, URL: "http://x/"}}}
@@ -53,10 +56,10 @@ func syntheticRun(n int, withMeta bool) *Run {
 	return r
 }
 
-func render(t *testing.T, r *Run) string {
+func render(t *testing.T, r *stats.Run) string {
 	t.Helper()
 	var b bytes.Buffer
-	if err := r.WritePage(&b, "index.html", r.Summary()); err != nil {
+	if err := WritePage(&b, r, "index.html", summary.Of(r)); err != nil {
 		t.Fatal(err)
 	}
 	return b.String()
@@ -124,11 +127,11 @@ func TestPageFacts(t *testing.T) {
 func TestIndex(t *testing.T) {
 	var b bytes.Buffer
 	a, c := syntheticRun(900, true), syntheticRun(300, false)
-	if err := WriteIndex(&b, []IndexEntry{{Run: a, Summary: a.Summary(), Page: "a.html"}, {Run: c, Summary: c.Summary(), Page: "c.html"}}); err != nil {
+	if err := WriteIndex(&b, []IndexEntry{{Run: a, Summary: summary.Of(a), Page: "a.html"}, {Run: c, Summary: summary.Of(c), Page: "c.html"}}); err != nil {
 		t.Fatal(err)
 	}
 	html := b.String()
-	for _, want := range []string{`href="a.html"`, `href="c.html"`, "p99 per stage · high-cpu", "Scenarios", "Verdicts", a.Summary().Verdict[:40]} {
+	for _, want := range []string{`href="a.html"`, `href="c.html"`, "p99 per stage · high-cpu", "Scenarios", "Verdicts", summary.Of(a).Verdict[:40]} {
 		if !strings.Contains(html, want) {
 			t.Errorf("index lacks %q", want)
 		}
@@ -139,7 +142,7 @@ func TestIndex(t *testing.T) {
 // the failure charts would be, and the page's first screen has the verdict
 // and a card per endpoint before the folded facts.
 func TestFailureChartsCollapse(t *testing.T) {
-	r := &Run{}
+	r := &stats.Run{}
 	for i := range 200 {
 		r.Add(&attack.Record{Endpoint: []string{"a", "b"}[i%2], Status: 200, Latency: time.Duration(10+i%7) * time.Millisecond,
 			Elapsed: time.Duration(i) * 10 * time.Millisecond})

@@ -5,13 +5,16 @@ import (
 	"io"
 	"path/filepath"
 	"time"
+
+	"github.com/lmibench/lmibench/stats"
+	"github.com/lmibench/lmibench/summary"
 )
 
 // IndexEntry is one scenario's run and the page that shows it.
 type IndexEntry struct {
-	Run     *Run
-	Summary *Summary // the run's
-	Page    string   // link to the run's page, relative to the index
+	Run     *stats.Run
+	Summary *summary.Summary // the run's
+	Page    string           // link to the run's page, relative to the index
 }
 
 // WriteIndex writes the page that links several runs (the scenarios of
@@ -25,9 +28,9 @@ func WriteIndex(w io.Writer, entries []IndexEntry) error {
 	for _, e := range entries {
 		r := e.Run
 		verdicts.Rows = append(verdicts.Rows, []cell{{Text: r.Name(), Link: e.Page}, {Text: e.Summary.Verdict, Wrap: true}})
-		var all Counts
+		var all stats.Counts
 		for _, ep := range r.Stats.Endpoints() {
-			all.merge(&ep.All.Counts)
+			all.Merge(&ep.All.Counts)
 		}
 		start := r.Start
 		if r.Meta != nil {
@@ -43,10 +46,11 @@ func WriteIndex(w io.Writer, entries []IndexEntry) error {
 		if r.Warning != "" {
 			p.Warnings = append(p.Warnings, r.Warning)
 		}
-		if b := r.banner(); b != "" {
+		if b := (view{r}).banner(); b != "" {
 			p.Banner = b
 		}
-		spec := r.stageBars(r.axes(), true)
+		v := view{r}
+		spec := v.stageBars(v.axes(), true)
 		spec.Title = "p99 per stage · " + r.Name()
 		specs = append(specs, spec)
 	}

@@ -3,6 +3,10 @@ package report
 import (
 	"io"
 	"path/filepath"
+
+	"github.com/lmibench/lmibench/runfiles"
+	"github.com/lmibench/lmibench/stats"
+	"github.com/lmibench/lmibench/summary"
 )
 
 // Site writes the pages of several runs (the scenarios of `lmibench run`,
@@ -18,12 +22,12 @@ type Site struct {
 // WritePage writes r's page to path, linking back to the index; sum is
 // r's summary. Writing the same path again (with series that came later,
 // say) replaces it.
-func (s *Site) WritePage(path string, r *Run, sum *Summary) error {
+func (s *Site) WritePage(path string, r *stats.Run, sum *summary.Summary) error {
 	back := ""
 	if s.Index != "" {
 		back = relPath(filepath.Dir(path), s.Index)
 	}
-	if err := WriteFile(path, func(w io.Writer) error { return r.WritePage(w, back, sum) }); err != nil {
+	if err := runfiles.WriteFile(path, func(w io.Writer) error { return WritePage(w, r, back, sum) }); err != nil {
 		return err
 	}
 	if s.Index == "" {
@@ -46,7 +50,7 @@ func (s *Site) WriteIndex() error {
 	if s.Index == "" {
 		return nil
 	}
-	return WriteFile(s.Index, func(w io.Writer) error { return WriteIndex(w, s.entries) })
+	return runfiles.WriteFile(s.Index, func(w io.Writer) error { return WriteIndex(w, s.entries) })
 }
 
 // relPath is target as seen from dir, or target itself when no relative

@@ -7,10 +7,12 @@ import (
 
 	"github.com/lmibench/lmibench/attack"
 	"github.com/lmibench/lmibench/platform"
+	"github.com/lmibench/lmibench/stats"
+	"github.com/lmibench/lmibench/summary"
 )
 
 func TestThrottlesStandBesideThe5xx(t *testing.T) {
-	r := &Run{}
+	r := &stats.Run{}
 	for range 9 {
 		r.Add(&attack.Record{Endpoint: "lmi", Status: 500})
 	}
@@ -24,7 +26,7 @@ func TestThrottlesStandBesideThe5xx(t *testing.T) {
 		{Name: "lmi environment concurrency (average)", Endpoint: "lmi", Metric: "ExecutionEnvironmentConcurrency", Points: [][2]float64{{0, 12}}},
 	}
 	var buf bytes.Buffer
-	if err := r.WriteTable(&buf); err != nil {
+	if err := summary.WriteTable(&buf, r); err != nil {
 		t.Fatal(err)
 	}
 	want := "throttles counted by CloudWatch: lmi: 7 (CPUThrottles 6) beside 9 5xx; 128: 0 beside 0 5xx"
@@ -32,7 +34,7 @@ func TestThrottlesStandBesideThe5xx(t *testing.T) {
 		t.Errorf("summary lacks %q:\n%s", want, buf.String())
 	}
 	var page bytes.Buffer
-	if err := r.WritePage(&page, "", r.Summary()); err != nil {
+	if err := WritePage(&page, r, "", summary.Of(r)); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"Throttles: CloudWatch beside the run", "some reach outside the run", "lmi throttles (CloudWatch)", "Triangles mark partial periods"} {
@@ -41,10 +43,10 @@ func TestThrottlesStandBesideThe5xx(t *testing.T) {
 		}
 	}
 	// A run without the platform's throttles says nothing of them.
-	plain := &Run{}
+	plain := &stats.Run{}
 	plain.Add(&attack.Record{Endpoint: "x", Status: 500})
 	buf.Reset()
-	if err := plain.WriteTable(&buf); err != nil || strings.Contains(buf.String(), "CloudWatch") {
+	if err := summary.WriteTable(&buf, plain); err != nil || strings.Contains(buf.String(), "CloudWatch") {
 		t.Errorf("a run without CloudWatch mentions it: %q, %v", buf.String(), err)
 	}
 }

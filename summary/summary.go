@@ -1,0 +1,229 @@
+// Package summary is a run's results for scripts, CI and people, and
+// every decision made on them: the summary model (per endpoint × stage,
+// with confidence intervals and coordinated-omission figures), its cost,
+// its verdict, thresholds and the comparison of two runs, and their
+// terminal text. It reads the statistics and never the page.
+package summary
+
+import (
+	"math"
+	"time"
+
+	"github.com/lmibench/lmibench/cost"
+	"github.com/lmibench/lmibench/platform"
+	"github.com/lmibench/lmibench/stats"
+)
+
+// SummaryVersion versions the fields of the summary JSON (README documents
+// each); a change to one is a new version.
+const SummaryVersion = 1
+
+// Summary is a run's results for scripts and CI: per endpoint × stage and
+// per endpoint over the run, and the platform's series in brief. It is
+// written beside each CSV as <stem>.summary.json and is what thresholds
+// and compare read.
+type Summary struct {
+	SummaryVersion int            `json:"summary_version"`
+	Scenario       string         `json:"scenario"`
+	CSV            string         `json:"csv"`
+	Start          *time.Time     `json:"start,omitempty"`
+	End            *time.Time     `json:"end,omitempty"`
+	LoadModel      string         `json:"load_model,omitempty"`
+	Unit           string         `json:"unit"`
+	Stages         []StageSpan    `json:"stages"`
+	Platform       *platform.Info `json:"platform,omitempty"`
+	// PeakStage is the index in Stages of the stage at the profile's
+	// highest target (its hold, if it has one); the verdict and cards
+	// speak of it.
+	PeakStage int           `json:"peak_stage"`
+	Endpoints []EndpointSum `json:"endpoints"`
+	Series    []SeriesSum   `json:"platform_series,omitempty"`
+	// Cost prices the endpoints whose billing is known; absent when none is.
+	Cost *CostSum `json:"cost,omitempty"`
+	// RunID and Shards: a run merged from its shards lists each in brief.
+	RunID  string     `json:"run_id,omitempty"`
+	Shards []ShardSum `json:"shards,omitempty"`
+	// Verdict is the run in one sentence: the peak stage's best and worst
+	// p99, the cost of each endpoint, and what happened on the way.
+	Verdict string `json:"verdict"`
+	// Notes say how far the latencies can be trusted (coordinated
+	// omission): a generator that ran late, the closed model's bias.
+	Notes []string `json:"notes,omitempty"`
+}
+
+// StageSpan is a stage's label and window in seconds since the start.
+type StageSpan struct {
+	Label  string  `json:"label"`
+	StartS float64 `json:"start_s"`
+	EndS   float64 `json:"end_s"`
+}
+
+// EndpointSum is one endpoint's results, stage by stage and over the run.
+type EndpointSum struct {
+	Name string `json:"name"`
+	// ByLatency says some billed durations were timed by the client (the
+	// endpoint reported no handler time).
+	ByLatency  bool              `json:"billed_by_client_latency,omitempty"`
+	All        CellSum           `json:"all"`
+	Stages     []CellSum         `json:"stages"`
+	ErrorKinds []stats.KindCount `json:"error_kinds"`
+}
+
+// CellSum is the results of one endpoint in one stage, or over the run.
+// Latencies are of successful requests (2xx, 3xx), in milliseconds; each
+// quantile has a 95 % confidence interval (distribution-free, from the
+// order statistics around its rank), which compare uses to tell a change
+// from noise.
+type CellSum struct {
+	Requests     int64   `json:"requests"`
+	Successes    int64   `json:"successes"`
+	RPS          float64 `json:"rps"`
+	Quantiles            // p50_ms … p99_9_ms, max_ms
+	CI           CIs     `json:"ci_95_ms"`
+	S3xx         int64   `json:"status_3xx"`
+	S4xx         int64   `json:"status_4xx"`
+	S429         int64   `json:"status_429"`
+	S5xx         int64   `json:"status_5xx"`
+	Transport    int64   `json:"transport_errors"`
+	Dropped      int64   `json:"dropped"`
+	ColdStarts   int64   `json:"cold_starts"`
+	Environments int     `json:"environments"`
+	// BilledRequests and BilledMS are what AWS would bill (cost.Usage);
+	// InstanceSeconds the LMI instances' time over the window.
+	BilledRequests  int64      `json:"billed_requests"`
+	BilledMS        float64    `json:"billed_ms"`
+	InstanceSeconds float64    `json:"instance_seconds,omitempty"`
+	Cost            *cost.Bill `json:"cost,omitempty"`
+	// Open model: latency from each request's scheduled time, and the
+	// generator's lateness. Closed model: the percentiles corrected for
+	// coordinated omission, an estimate.
+	FromScheduled *Quantiles `json:"from_scheduled_ms,omitempty"`
+	Lag           *LagSum    `json:"lag_ms,omitempty"`
+	Corrected     *Quantiles `json:"corrected_estimate_ms,omitempty"`
+}
+
+// CIs are the confidence intervals of the quantiles, [low, high] in ms.
+type CIs struct {
+	P50  [2]float64 `json:"p50"`
+	P90  [2]float64 `json:"p90"`
+	P95  [2]float64 `json:"p95"`
+	P99  [2]float64 `json:"p99"`
+	P999 [2]float64 `json:"p99_9"`
+}
+
+// SeriesSum is a platform series in brief.
+type SeriesSum struct {
+	Name     string  `json:"name"`
+	Unit     string  `json:"unit,omitempty"`
+	Endpoint string  `json:"endpoint,omitempty"`
+	Metric   string  `json:"metric,omitempty"`
+	First    float64 `json:"first"`
+	Max      float64 `json:"max"`
+	Sum      float64 `json:"sum"`
+	// RiseS is when the series first rose above its first value (seconds
+	// since the start): for instances, the first scale-out.
+	RiseS   *float64 `json:"first_rise_s,omitempty"`
+	Partial bool     `json:"partial,omitempty"`
+}
+
+// Of computes the run's summary.
+func Of(r *stats.Run) *Summary {
+	s := &Summary{SummaryVersion: SummaryVersion, Scenario: r.Name(), CSV: r.Source, Unit: "VUs"}
+	if m := r.Meta; m != nil {
+		start := m.Start
+		s.Start, s.End, s.LoadModel, s.Unit, s.Platform = &start, m.End, string(m.LoadModel), m.LoadModel.Unit(), m.Platform
+		s.RunID = m.RunID
+	}
+	spans := r.Spans()
+	var total time.Duration
+	var end float64
+	for i, sp := range spans {
+		s.Stages = append(s.Stages, StageSpan{Label: r.StageLabel(i), StartS: sp.Start.Seconds(), EndS: sp.End.Seconds()})
+		total += sp.End - sp.Start
+		end = max(end, sp.End.Seconds())
+	}
+	s.PeakStage = peakStage(r, spans)
+	for _, e := range r.Stats.Endpoints() {
+		es := EndpointSum{Name: e.Name, All: cellSum(r, e.Name, &e.All, stats.Span{End: total}, 0, end), ErrorKinds: e.ErrorKinds(), ByLatency: e.All.ByLatency > 0}
+		for i, c := range e.Stages {
+			es.Stages = append(es.Stages, cellSum(r, e.Name, c, spans[i], spans[i].Start.Seconds(), spans[i].End.Seconds()))
+		}
+		s.Endpoints = append(s.Endpoints, es)
+	}
+	for _, x := range r.Extra {
+		ss := SeriesSum{Name: x.Name, Unit: x.Unit, Endpoint: x.Endpoint, Metric: x.Metric, Sum: x.Sum()}
+		for i, p := range x.Points {
+			if i == 0 {
+				ss.First = p[1]
+			}
+			if p[1] > ss.First && ss.RiseS == nil {
+				at := p[0]
+				ss.RiseS = &at
+			}
+			ss.Max = max(ss.Max, p[1])
+			ss.Partial = ss.Partial || (i < len(x.Partial) && x.Partial[i])
+		}
+		s.Series = append(s.Series, ss)
+	}
+	s.Cost = costSum(r, s)
+	s.Shards = shardSums(r)
+	s.Verdict = verdict(s)
+	s.Notes = omissionNotes(s)
+	return s
+}
+
+// peakStage is the stage at the profile's highest target, preferring one
+// that holds it over one that ramps to it; without a profile, the stage
+// that sent the most requests per second.
+func peakStage(r *stats.Run, spans []stats.Span) int {
+	peak, best := 0, math.Inf(-1)
+	if r.Profile != nil {
+		for i, seg := range r.Profile.Segments() {
+			score := seg.To
+			if seg.From == seg.To {
+				score += 0.5 // a hold at the top beats the ramp to it
+			}
+			if i < len(spans) && score > best {
+				peak, best = i, score
+			}
+		}
+		return peak
+	}
+	for i, sp := range spans {
+		var n int64
+		for _, e := range r.Stats.Endpoints() {
+			if i < len(e.Stages) {
+				n += e.Stages[i].Requests - e.Stages[i].Dropped
+			}
+		}
+		if rate := stats.PerSecond(n, sp.End-sp.Start); rate > best {
+			peak, best = i, rate
+		}
+	}
+	return peak
+}
+
+// cellSum is one endpoint's cell over span, priced over [a, b] seconds.
+func cellSum(r *stats.Run, name string, c *stats.Cell, span stats.Span, a, b float64) CellSum {
+	bill, instanceSeconds := bill(r, name, &c.Counts, a, b)
+	ci := func(p float64) [2]float64 { lo, hi := c.QuantileCI(p); return [2]float64{MS(lo), MS(hi)} }
+	return CellSum{
+		Requests: c.Requests, Successes: c.OK, RPS: Round3(c.SentPerSecond(span)),
+		Quantiles: quantilesOf(&c.Latency),
+		CI:        CIs{P50: ci(0.5), P90: ci(0.9), P95: ci(0.95), P99: ci(0.99), P999: ci(0.999)},
+		S3xx:      c.S3xx, S4xx: c.S4xx, S429: c.S429, S5xx: c.S5xx, Transport: c.Errors - c.Dropped, Dropped: c.Dropped,
+		ColdStarts: c.Cold, Environments: len(c.Envs),
+		BilledRequests: c.Billed, BilledMS: c.BilledMS, Cost: bill, InstanceSeconds: instanceSeconds,
+		FromScheduled: quantiles(&c.FromScheduled), Lag: lagSum(&c.Lag), Corrected: corrected(r, c),
+	}
+}
+
+// corrected is the cell's closed-model percentiles corrected for
+// coordinated omission; nil in the open model or without latencies.
+func corrected(r *stats.Run, c *stats.Cell) *Quantiles {
+	interval := correctedInterval(r, c)
+	if interval <= 0 || c.Latency.Count() == 0 {
+		return nil
+	}
+	return quantiles(c.Latency.Corrected(interval))
+}
