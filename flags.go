@@ -72,7 +72,7 @@ func runFlags() []cli.Flag {
 		durationFlag("duration", catLoad, "length of each stage of --stage-targets (30s, 1m30s, or seconds)", 30*time.Second),
 		&cli.StringFlag{Name: "stages-json", EnvVars: env("stages-json"), Category: catLoad,
 			Usage: `k6 stages, e.g. '[{"duration":"3m","target":64},{"duration":"6m","target":64}]'`},
-		&cli.StringFlag{Name: "load-model", Value: string(attack.VUs), EnvVars: env("load-model"), Category: catLoad,
+		&cli.StringFlag{Name: "load-model", Value: string(stages.VUs), EnvVars: env("load-model"), Category: catLoad,
 			Usage: "vus: targets are virtual users (closed model, k6 ramping-vus); rate: targets are req/s (open model, k6 ramping-arrival-rate)"},
 		durationFlag("think", catLoad, "pause of each VU after each response (vus model)", attack.DefaultThink),
 		&cli.IntFlag{Name: "max-inflight", Value: attack.DefaultMaxInflight, EnvVars: env("max-inflight"), Category: catLoad,

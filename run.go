@@ -110,15 +110,15 @@ func planRun(c *cli.Context, e appEnv) (*bench.Config, error) {
 	if err != nil {
 		return nil, badInput("%v", err)
 	}
-	model := attack.Model(c.String("load-model"))
-	if model != attack.VUs && model != attack.Rate {
-		return nil, badInput("--load-model: %q is neither %s nor %s", model, attack.VUs, attack.Rate)
+	model := stages.Model(c.String("load-model"))
+	if model != stages.VUs && model != stages.Rate {
+		return nil, badInput("--load-model: %q is neither %s nor %s", model, stages.VUs, stages.Rate)
 	}
 	ss, err := stagesFromFlags(c)
 	if err != nil {
 		return nil, err
 	}
-	prof, err := stages.New(ss, model == attack.VUs)
+	prof, err := stages.New(ss, model == stages.VUs)
 	if err != nil {
 		return nil, badInput("stages: %s", oneLine(err))
 	}

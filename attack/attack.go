@@ -1,3 +1,11 @@
+// Package attack runs a load profile against HTTP endpoints and turns every
+// request into one rows.Record, whatever happened to it.
+//
+// Each endpoint gets its own scenario loop: a pacer of the chosen load
+// model (closed: virtual users; open: arrival rate) lets each request go,
+// and the endpoint's users send them, on fasthttp (HTTP/1.1, one connection
+// per user) or net/http (HTTP/2, proxies), so a slow endpoint never
+// throttles the others. All endpoints share one clock, the run's start.
 package attack
 
 import (
@@ -13,9 +21,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	vegeta "github.com/tsenart/vegeta/v12/lib"
-
 	"github.com/lmibench/lmibench/platform"
+	"github.com/lmibench/lmibench/rows"
 	"github.com/lmibench/lmibench/stages"
 )
 
@@ -43,7 +50,7 @@ type Config struct {
 	// Endpoints are the benchmarked URLs, with the workload's query set.
 	Endpoints []platform.Target
 	Profile   *stages.Profile
-	Model     Model
+	Model     stages.Model
 	// Think is each virtual user's pause after a response (VUs model).
 	Think time.Duration
 	// MaxInflight caps the open model's requests in flight per endpoint.
@@ -87,7 +94,7 @@ type Attack struct {
 }
 
 // errKilled is the cause given to requests cut short at the hard stop.
-var errKilled = errors.New(ErrStopped)
+var errKilled = errors.New(rows.ErrStopped)
 
 // New checks cfg, fills in defaults and prepares an attack.
 func New(cfg Config) (*Attack, error) {
@@ -95,9 +102,9 @@ func New(cfg Config) (*Attack, error) {
 		return nil, errors.New("attack: a profile and at least one endpoint are needed")
 	}
 	if cfg.Model == "" {
-		cfg.Model = VUs
+		cfg.Model = stages.VUs
 	}
-	if cfg.Model != VUs && cfg.Model != Rate {
+	if cfg.Model != stages.VUs && cfg.Model != stages.Rate {
 		return nil, fmt.Errorf("attack: unknown load model %q", cfg.Model)
 	}
 	if cfg.MaxInflight <= 0 {
@@ -136,7 +143,7 @@ func (a *Attack) Stop() bool {
 	return did
 }
 
-// Kill stops at once: requests in flight end with ErrStopped.
+// Kill stops at once: requests in flight end with rows.ErrStopped.
 func (a *Attack) Kill() bool {
 	a.Stop()
 	now := time.Now()
@@ -148,10 +155,10 @@ func (a *Attack) Kill() bool {
 }
 
 // Start returns the run's clock start and begins the attack. The channel
-// gets one Record per request and closes when every endpoint is done, at
+// gets one rows.Record per request and closes when every endpoint is done, at
 // most the profile's length plus the graceful stop after Start.
-func (a *Attack) Start() <-chan Record {
-	out := make(chan Record, recordBuffer)
+func (a *Attack) Start() <-chan rows.Record {
+	out := make(chan rows.Record, recordBuffer)
 	a.start = time.Now()
 	if !a.cfg.StartAt.IsZero() {
 		a.start = a.cfg.StartAt
@@ -181,7 +188,7 @@ func (a *Attack) ClientOf(i int) (Client, string) { return a.clients[i].Client, 
 func (a *Attack) StartTime() time.Time { return a.start }
 
 // Dropped is the number of open-model requests that were not sent because
-// --max-inflight were in flight. Each is also a Record with ErrDropped.
+// --max-inflight were in flight. Each is also a rows.Record with rows.ErrDropped.
 func (a *Attack) Dropped() uint64 { return a.dropped.Load() }
 
 // watchdog cuts in-flight requests short once the graceful stop after the
@@ -204,36 +211,21 @@ func (a *Attack) watchdog() {
 	}
 }
 
-// pacer is a vegeta.Pacer that also hears about each finished request.
-type pacer interface {
-	vegeta.Pacer
-	// finished is called by a user after each request it sent, ended
-	// at end: true tells it to send the next one itself, now. think is
-	// the user's own timer.
-	finished(end time.Time, think *time.Timer) bool
-}
-
-// hit is one request the pacer let go: when it was due (open model).
-type hit struct {
-	due       time.Duration
-	scheduled bool
-}
-
-func (a *Attack) runEndpoint(i int, ep platform.Target, out chan<- Record) {
+func (a *Attack) runEndpoint(i int, ep platform.Target, out chan<- rows.Record) {
 	c := a.cfg
 	var p pacer
 	switch c.Model {
-	case VUs:
+	case stages.VUs:
 		p = newVUPacer(c.Profile, c.Shard, a.start, a.stop, c.Think)
-	case Rate:
+	case stages.Rate:
 		p = newRatePacer(c.Profile, c.Shard, a.start, a.stop, c.MaxInflight, func(due time.Duration) {
 			a.dropped.Add(1)
-			out <- *a.record(ep.Name, &Record{Timestamp: a.start.Add(due), Error: ErrDropped, Scheduled: due, HasScheduled: true})
+			out <- *a.record(ep.Name, &rows.Record{Timestamp: a.start.Add(due), Error: rows.ErrDropped, Scheduled: due, HasScheduled: true})
 		})
 	}
-	loop(p, a.maxUsers(), a.users[i], func(r *Record) {
+	loop(p, a.maxUsers(), a.users[i], func(r *rows.Record) {
 		if r.Status == 0 && r.Error != "" && a.cutByKill(r) {
-			r.Error = ErrStopped
+			r.Error = rows.ErrStopped
 		}
 		r.Error = redactURLs(r.Error)
 		out <- *a.record(ep.Name, r)
@@ -245,18 +237,14 @@ func (a *Attack) runEndpoint(i int, ep platform.Target, out chan<- Record) {
 // users, and each keeps its connection for the run; in the closed model a
 // user that may go on sends its next request itself, as a k6 VU does.
 // emit gets each request's record and may keep none of it.
-func loop(p pacer, users int, newUser func() user, emit func(*Record)) {
-	rate, _ := p.(*ratePacer)
+func loop(p pacer, users int, newUser func() user, emit func(*rows.Record)) {
 	hits := make(chan hit)
 	var wg sync.WaitGroup
 	started := 0
 	for {
-		if _, stop := p.Pace(0, 0); stop {
+		h, ok := p.next()
+		if !ok {
 			break
-		}
-		h := hit{}
-		if rate != nil {
-			h = hit{due: rate.lastDue(), scheduled: true}
 		}
 		select {
 		case hits <- h:
@@ -268,12 +256,12 @@ func loop(p pacer, users int, newUser func() user, emit func(*Record)) {
 			wg.Go(func() {
 				u := newUser()
 				defer u.close()
-				r := new(Record) // one per user: do's argument escapes
+				r := new(rows.Record) // one per user: do's argument escapes
 				think := time.NewTimer(time.Hour)
 				think.Stop()
 				for h := range hits {
 					for again := true; again; {
-						*r = Record{}
+						*r = rows.Record{}
 						u.do(r)
 						end := r.Timestamp.Add(r.Latency)
 						r.Scheduled, r.HasScheduled = h.due, h.scheduled
@@ -292,7 +280,7 @@ func loop(p pacer, users int, newUser func() user, emit func(*Record)) {
 // maxUsers is the most users an endpoint needs: the shard's share of
 // the profile's highest target, or the open model's cap in flight.
 func (a *Attack) maxUsers() int {
-	if a.cfg.Model == Rate {
+	if a.cfg.Model == stages.Rate {
 		return a.cfg.MaxInflight
 	}
 	return max(a.cfg.Shard.VUs(int(a.cfg.Profile.MaxTarget())), 1)
@@ -329,14 +317,14 @@ func redactURLs(s string) string {
 
 // cutByKill tells whether a failed request was still running at the hard
 // stop, which closed its connection: its error is the stop's doing.
-func (a *Attack) cutByKill(r *Record) bool {
+func (a *Attack) cutByKill(r *rows.Record) bool {
 	k := a.killAt.Load()
 	return k != nil && !r.Timestamp.Add(r.Latency).Before(*k)
 }
 
 // record fills in what every row shares: scenario, endpoint and the
 // profile's stage and target at send time.
-func (a *Attack) record(endpoint string, r *Record) *Record {
+func (a *Attack) record(endpoint string, r *rows.Record) *rows.Record {
 	r.Scenario = a.cfg.Scenario
 	r.Endpoint = endpoint
 	r.Elapsed = r.Timestamp.Sub(a.start)

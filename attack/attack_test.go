@@ -11,6 +11,7 @@ import (
 
 	"github.com/lmibench/lmibench/function"
 	"github.com/lmibench/lmibench/platform"
+	"github.com/lmibench/lmibench/rows"
 	"github.com/lmibench/lmibench/stages"
 )
 
@@ -38,9 +39,9 @@ func (c *counter) wrap(h http.Handler) http.Handler {
 	})
 }
 
-func collect(t *testing.T, a *Attack) []Record {
+func collect(t *testing.T, a *Attack) []rows.Record {
 	t.Helper()
-	var out []Record
+	var out []rows.Record
 	for r := range a.Start() {
 		out = append(out, r)
 	}
@@ -64,7 +65,7 @@ func TestVUsAgainstTheFunction(t *testing.T) {
 		prof := profile(t, true, stages.Stage{Duration: 500 * time.Millisecond, Target: 4},
 			stages.Stage{Duration: time.Second, Target: 4}, stages.Stage{Duration: 500 * time.Millisecond, Target: 8})
 		a := newAttack(t, Config{Client: client,
-			Scenario: "fast-io", Profile: prof, Model: VUs, Think: 10 * time.Millisecond, GracefulStop: time.Second,
+			Scenario: "fast-io", Profile: prof, Model: stages.VUs, Think: 10 * time.Millisecond, GracefulStop: time.Second,
 			Endpoints: []platform.Target{{Name: "lmi", URL: srv.URL + "/?delay_ms=20"}},
 		})
 		recs := collect(t, a)
@@ -83,7 +84,7 @@ func TestVUsAgainstTheFunction(t *testing.T) {
 			// The handler counts at its start, which a busy machine may delay
 			// past a newer user's arrival: the bound is the profile's target at
 			// any time while the request ran (the ramps only rise here).
-			if allowed := VUs.TargetAt(prof, r.Elapsed+r.Latency); r.Fn.Inflight > int64(max(r.Target, allowed)) {
+			if allowed := stages.VUs.TargetAt(prof, r.Elapsed+r.Latency); r.Fn.Inflight > int64(max(r.Target, allowed)) {
 				t.Errorf("function saw %d in flight while the target was %v to %v", r.Fn.Inflight, r.Target, allowed)
 			}
 			if r.Stage != prof.Index(r.Elapsed) || r.Latency < 20*time.Millisecond {
@@ -134,7 +135,7 @@ func TestRateSendsItsSchedule(t *testing.T) {
 		defer srv.Close()
 		// 0→400 req/s over 1s (200) then 400 for 1s (400): 600 requests.
 		prof := profile(t, false, stages.Stage{Duration: time.Second, Target: 400}, stages.Stage{Duration: time.Second, Target: 400})
-		a := newAttack(t, Config{Client: client, Profile: prof, Model: Rate, GracefulStop: time.Second, Endpoints: []platform.Target{{Name: "x", URL: srv.URL}}})
+		a := newAttack(t, Config{Client: client, Profile: prof, Model: stages.Rate, GracefulStop: time.Second, Endpoints: []platform.Target{{Name: "x", URL: srv.URL}}})
 		recs := collect(t, a)
 		if n := c.requests.Load(); n < 594 || n > 600 || int64(len(recs)) != n {
 			t.Fatalf("server counted %d, rows %d; want 600 within 1%%", n, len(recs))
@@ -176,7 +177,7 @@ func TestFaultsAreRows(t *testing.T) {
 		kinds := map[string]map[string]int{}
 		reached := 0
 		for _, r := range recs {
-			k := ErrorKind(r.Error)
+			k := rows.ErrorKind(r.Error)
 			if r.Status != 0 {
 				k = http.StatusText(r.Status)
 			}
@@ -219,7 +220,7 @@ func TestTimeoutIsARow(t *testing.T) {
 			t.Fatalf("rows = %d; want one per 100ms timeout", len(recs))
 		}
 		for _, r := range recs[:2] {
-			if ErrorKind(r.Error) != "timeout" || r.Latency < 100*time.Millisecond || r.Latency > time.Second {
+			if rows.ErrorKind(r.Error) != "timeout" || r.Latency < 100*time.Millisecond || r.Latency > time.Second {
 				t.Fatalf("record %+v; want a timeout after about 100ms", r)
 			}
 		}
@@ -279,8 +280,8 @@ func TestKillCutsInflight(t *testing.T) {
 			t.Fatalf("rows = %d; want the 3 in-flight requests", len(recs))
 		}
 		for _, r := range recs {
-			if r.Error != ErrStopped {
-				t.Fatalf("record error %q; want %q", r.Error, ErrStopped)
+			if r.Error != rows.ErrStopped {
+				t.Fatalf("record error %q; want %q", r.Error, rows.ErrStopped)
 			}
 		}
 	})
@@ -291,11 +292,11 @@ func TestDroppedAreRows(t *testing.T) {
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { time.Sleep(300 * time.Millisecond) }))
 		defer srv.Close()
 		prof := profile(t, false, stages.Stage{Duration: time.Nanosecond, Target: 100}, stages.Stage{Duration: 500 * time.Millisecond, Target: 100})
-		a := newAttack(t, Config{Client: client, Profile: prof, Model: Rate, MaxInflight: 5, GracefulStop: time.Second, Endpoints: []platform.Target{{Name: "x", URL: srv.URL}}})
+		a := newAttack(t, Config{Client: client, Profile: prof, Model: stages.Rate, MaxInflight: 5, GracefulStop: time.Second, Endpoints: []platform.Target{{Name: "x", URL: srv.URL}}})
 		recs := collect(t, a)
 		dropped := 0
 		for _, r := range recs {
-			if r.Error == ErrDropped {
+			if r.Error == rows.ErrDropped {
 				dropped++
 			}
 		}
@@ -313,16 +314,16 @@ func TestErrorKind(t *testing.T) {
 		{`Get "http://a/": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`, "timeout"},
 		{`Get "http://nohost.invalid/": dial tcp: lookup nohost.invalid on 10.0.0.2:53: no such host`, "DNS lookup failed"},
 		{`Get "http://a:1/": EOF`, "connection closed (EOF)"},
-		{ErrDropped, "dropped (max in-flight)"},
-		{ErrStopped, "stopped (graceful stop ended)"},
+		{rows.ErrDropped, "dropped (max in-flight)"},
+		{rows.ErrStopped, "stopped (graceful stop ended)"},
 		{`weird thing at 10.1.2.3:8080 via https://x.example/p?q=1`, "weird thing at ADDR via URL"},
 	}
 	for _, tt := range tests {
-		if got := ErrorKind(tt.in); got != tt.want {
+		if got := rows.ErrorKind(tt.in); got != tt.want {
 			t.Errorf("ErrorKind(%q) = %q; want %q", tt.in, got, tt.want)
 		}
 	}
-	if got := StripAddresses("dial tcp 192.168.0.1:443 and [fe80::1]:22 port :8080"); strings.ContainsAny(got, "0123456789") {
+	if got := rows.StripAddresses("dial tcp 192.168.0.1:443 and [fe80::1]:22 port :8080"); strings.ContainsAny(got, "0123456789") {
 		t.Errorf("StripAddresses left digits: %q", got)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/lmibench/lmibench/platform"
+	"github.com/lmibench/lmibench/rows"
 	"github.com/lmibench/lmibench/stages"
 )
 
@@ -69,7 +70,7 @@ func TestEndlessBodyIsCutAtTheTimeout(t *testing.T) {
 		}
 		for _, r := range recs {
 			// A timeout firing late (a busy reader) shows as a latency far past it.
-			if ErrorKind(r.Error) != "timeout" || r.Latency < timeout || r.Latency > 10*timeout {
+			if rows.ErrorKind(r.Error) != "timeout" || r.Latency < timeout || r.Latency > 10*timeout {
 				t.Fatalf("row %+v; want a timeout at about %v", r, timeout)
 			}
 		}
@@ -85,7 +86,7 @@ func TestRedirects(t *testing.T) {
 		mux.HandleFunc("/new", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("here")) })
 		srv := httptest.NewServer(c.wrap(mux))
 		defer srv.Close()
-		run := func(redirects int, path string) []Record {
+		run := func(redirects int, path string) []rows.Record {
 			prof := profile(t, true, stages.Stage{Duration: time.Nanosecond, Target: 1}, stages.Stage{Duration: 100 * time.Millisecond, Target: 1})
 			return collect(t, newAttack(t, Config{Client: client, Profile: prof, Think: 20 * time.Millisecond, GracefulStop: time.Second, Redirects: redirects,
 				Endpoints: []platform.Target{{Name: "x", URL: srv.URL + path}}}))
@@ -94,12 +95,12 @@ func TestRedirects(t *testing.T) {
 			name      string
 			redirects int
 			path      string
-			check     func(Record) bool
+			check     func(rows.Record) bool
 		}{
-			{"a loop fails after the default 10", 0, "/loop", func(r Record) bool { return ErrorKind(r.Error) == "too many redirects" && r.Status == 0 }},
-			{"a 301 is followed to its page", 0, "/old", func(r Record) bool { return r.Status == 200 && r.BytesIn == 4 }},
-			{"-1 keeps the 301", KeepRedirects, "/old", func(r Record) bool { return r.Status == 301 && r.OK() }},
-			{"a limit of 2", 2, "/loop", func(r Record) bool { return r.Error != "" && ErrorKind(r.Error) == "too many redirects" }},
+			{"a loop fails after the default 10", 0, "/loop", func(r rows.Record) bool { return rows.ErrorKind(r.Error) == "too many redirects" && r.Status == 0 }},
+			{"a 301 is followed to its page", 0, "/old", func(r rows.Record) bool { return r.Status == 200 && r.BytesIn == 4 }},
+			{"-1 keeps the 301", KeepRedirects, "/old", func(r rows.Record) bool { return r.Status == 301 && r.OK() }},
+			{"a limit of 2", 2, "/loop", func(r rows.Record) bool { return r.Error != "" && rows.ErrorKind(r.Error) == "too many redirects" }},
 		} {
 			recs := run(tt.redirects, tt.path)
 			if len(recs) == 0 {

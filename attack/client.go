@@ -12,6 +12,7 @@ import (
 	"golang.org/x/net/http/httpproxy"
 
 	"github.com/lmibench/lmibench/platform"
+	"github.com/lmibench/lmibench/rows"
 )
 
 // Client is the HTTP client an endpoint's requests go through.
@@ -103,7 +104,7 @@ func envProxy() func(*url.URL) (*url.URL, error) {
 type user interface {
 	// do sends the request and fills r's Timestamp, Status, Latency,
 	// BytesIn, BytesOut, Error and Fn.
-	do(r *Record)
+	do(r *rows.Record)
 	close()
 }
 

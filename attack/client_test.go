@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/lmibench/lmibench/platform"
+	"github.com/lmibench/lmibench/rows"
 	"github.com/lmibench/lmibench/stages"
 )
 
@@ -181,8 +182,8 @@ func TestMalformedAnswers(t *testing.T) {
 				t.Fatalf("%s: no rows", tt.name)
 			}
 			for _, r := range recs {
-				if r.Status != 0 || ErrorKind(r.Error) != tt.kind || strings.Contains(r.Error, "OpenSSH") {
-					t.Fatalf("%s: row status %d error %q (%s); want %s", tt.name, r.Status, r.Error, ErrorKind(r.Error), tt.kind)
+				if r.Status != 0 || rows.ErrorKind(r.Error) != tt.kind || strings.Contains(r.Error, "OpenSSH") {
+					t.Fatalf("%s: row status %d error %q (%s); want %s", tt.name, r.Status, r.Error, rows.ErrorKind(r.Error), tt.kind)
 				}
 			}
 		}
@@ -283,7 +284,7 @@ func TestBigRequestBodies(t *testing.T) {
 			t.Fatal("no rows from the deaf server")
 		}
 		for _, r := range recs {
-			if ErrorKind(r.Error) != "timeout" || r.Latency < timeout || r.Latency > 10*timeout {
+			if rows.ErrorKind(r.Error) != "timeout" || r.Latency < timeout || r.Latency > 10*timeout {
 				t.Fatalf("deaf server: row %+v; want a timeout at about %v", r, timeout)
 			}
 		}

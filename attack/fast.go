@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/valyala/fasthttp"
+
+	"github.com/lmibench/lmibench/rows"
 )
 
 // fastEndpoint is what the fasthttp users of one endpoint share, above
@@ -94,7 +96,7 @@ func (e *fastEndpoint) newUser() user {
 
 func (u *fastUser) close() { u.conn.close() }
 
-func (u *fastUser) do(r *Record) {
+func (u *fastUser) do(r *rows.Record) {
 	r.Timestamp = time.Now()
 	r.BytesOut = uint64(len(u.ep.body))
 	deadline := r.Timestamp.Add(u.ep.timeout)
@@ -105,7 +107,7 @@ func (u *fastUser) do(r *Record) {
 		return
 	}
 	r.Status, r.BytesIn = a.status, a.n
-	r.Fn, r.HasFn = parseFn(a.body)
+	r.Fn, r.HasFn = rows.ParseFn(a.body)
 }
 
 // answer is what a response left once read: its status, where it

@@ -5,53 +5,36 @@ import (
 	"sync/atomic"
 	"time"
 
-	vegeta "github.com/tsenart/vegeta/v12/lib"
-
 	"github.com/lmibench/lmibench/stages"
 )
 
-// Model is a load model: how a stage target turns into requests.
-type Model string
-
-const (
-	// VUs is the closed model (k6 ramping-vus): the target is a number of
-	// virtual users, each sending a request, waiting for its response,
-	// sleeping the think time and repeating.
-	VUs Model = "vus"
-	// Rate is the open model (k6 ramping-arrival-rate): the target is
-	// requests per second, sent on schedule whether or not earlier ones came
-	// back, up to a cap of requests in flight.
-	Rate Model = "rate"
-)
-
-// Unit is what the model's stage targets count: "VUs" or "req/s".
-func (m Model) Unit() string {
-	if m == Rate {
-		return "req/s"
-	}
-	return "VUs"
+// pacer lets an endpoint's requests go, in the scenario loop (loop): next
+// blocks until the next request may be sent and says when it was due (the
+// open model), or reports false once none may go (the profile's end, or a
+// stop). Each next that returns true is followed by exactly one request.
+// The idea is vegeta's Pacer (a pure schedule of elapsed time), but the
+// pacer owns the wait, so a closed-model user can be held until another
+// leaves.
+type pacer interface {
+	next() (hit, bool)
+	// finished is called by a user after each request it sent, ended
+	// at end: true tells it to send the next one itself, now. think is
+	// the user's own timer.
+	finished(end time.Time, think *time.Timer) bool
 }
 
-// TargetAt is the profile's target at t in the model's unit: whole VUs
-// (as k6 steps them) or req/s.
-func (m Model) TargetAt(p *stages.Profile, t time.Duration) float64 {
-	if m == VUs {
-		return float64(p.VUs(t))
-	}
-	return p.Target(t)
+// hit is one request the pacer let go: when it was due (open model).
+type hit struct {
+	due       time.Duration
+	scheduled bool
 }
 
-// Both pacers are vegeta Pacers driven by the scenario loop (loop):
-// every Pace that does not say stop is followed by exactly one hit, and
-// nothing checks the duration after Pace returns. So they block inside
-// Pace until a hit may go, wake on stop, and say stop themselves at the
-// end of the profile.
 var (
-	_ vegeta.Pacer = (*vuPacer)(nil)
-	_ vegeta.Pacer = (*ratePacer)(nil)
+	_ pacer = (*vuPacer)(nil)
+	_ pacer = (*ratePacer)(nil)
 )
 
-// gate wakes a blocked Pace when something it waits on changes.
+// gate wakes a blocked next when something it waits on changes.
 type gate struct {
 	start time.Time       // the run's clock, shared by all endpoints
 	stop  <-chan struct{} // closed to stop issuing requests
@@ -116,23 +99,24 @@ func newVUPacer(p *stages.Profile, shard stages.Shard, start time.Time, stop <-c
 	return &vuPacer{gate: newGate(start, stop), profile: p, shard: shard, think: think}
 }
 
-// Pace blocks until a user is free and returns zero wait, or says stop.
-func (p *vuPacer) Pace(time.Duration, uint64) (time.Duration, bool) {
+// next blocks until a user is free, or reports false at the profile's
+// end or a stop.
+func (p *vuPacer) next() (hit, bool) {
 	total := p.profile.Total()
 	for {
 		if p.stopped() {
-			return 0, true
+			return hit{}, false
 		}
 		t := time.Since(p.start)
 		if t >= total {
-			return 0, true
+			return hit{}, false
 		}
 		p.mu.Lock()
 		busy := p.busy
 		if busy < p.shard.VUs(p.profile.VUs(t)) {
 			p.busy++
 			p.mu.Unlock()
-			return 0, false
+			return hit{}, true
 		}
 		p.mu.Unlock()
 		next, ok := p.profile.NextVUIncrease(t, p.shard.Below(busy))
@@ -140,13 +124,13 @@ func (p *vuPacer) Pace(time.Duration, uint64) (time.Duration, bool) {
 			next = total
 		}
 		if !p.sleep(next, true) {
-			return 0, true
+			return hit{}, false
 		}
 	}
 }
 
 // finished: the user thinks from the response's end, then sends again
-// while the profile still has room for it; otherwise it leaves, and Pace
+// while the profile still has room for it; otherwise it leaves, and next
 // hears of its place.
 func (p *vuPacer) finished(end time.Time, think *time.Timer) bool {
 	if p.think > 0 {
@@ -169,10 +153,6 @@ func (p *vuPacer) finished(end time.Time, think *time.Timer) bool {
 	return false
 }
 
-// Rate is not known ahead in a closed model: throughput follows latency.
-// vegeta asks only for reporting; 0 says "unknown".
-func (p *vuPacer) Rate(time.Duration) float64 { return 0 }
-
 // ratePacer sends request k (0-based) at the time the profile's integral
 // reaches k+1, so a run sends floor(integral over the profile) requests. A
 // request that falls due while maxInflight are in flight is not sent; it is
@@ -184,38 +164,36 @@ type ratePacer struct {
 	maxInflight int64
 	drop        func(due time.Duration)
 
-	next     uint64 // index of this shard's next scheduled request, sent or dropped
-	last     time.Duration
+	k        uint64 // index of this shard's next scheduled request, sent or dropped
 	inflight atomic.Int64
 	dropped  atomic.Uint64
 }
 
 func newRatePacer(p *stages.Profile, shard stages.Shard, start time.Time, stop <-chan struct{}, maxInflight int, drop func(time.Duration)) *ratePacer {
-	return &ratePacer{gate: newGate(start, stop), profile: p, step: shard.Step(), next: shard.FirstRequest(),
+	return &ratePacer{gate: newGate(start, stop), profile: p, step: shard.Step(), k: shard.FirstRequest(),
 		maxInflight: int64(maxInflight), drop: drop}
 }
 
-// Pace blocks until the next scheduled request is due and returns zero
-// wait, or says stop after the last one.
-func (p *ratePacer) Pace(time.Duration, uint64) (time.Duration, bool) {
+// next blocks until the next scheduled request is due and returns its due
+// time, or reports false after the last one.
+func (p *ratePacer) next() (hit, bool) {
 	total := p.profile.Total()
 	for {
-		due, ok := p.profile.TimeOfIntegral(float64(p.next + 1))
+		due, ok := p.profile.TimeOfIntegral(float64(p.k + 1))
 		if !ok || due > total || p.stopped() {
-			return 0, true
+			return hit{}, false
 		}
 		if due > time.Since(p.start) && !p.sleep(due, false) {
-			return 0, true
+			return hit{}, false
 		}
-		p.next += p.step
+		p.k += p.step
 		if p.inflight.Load() >= p.maxInflight {
 			p.dropped.Add(1)
 			p.drop(due)
 			continue
 		}
 		p.inflight.Add(1)
-		p.last = due
-		return 0, false
+		return hit{due: due, scheduled: true}, true
 	}
 }
 
@@ -223,10 +201,3 @@ func (p *ratePacer) finished(time.Time, *time.Timer) bool {
 	p.inflight.Add(-1)
 	return false
 }
-
-// lastDue is when the hit the last Pace let go was due; it is read by
-// the goroutine that calls Pace, before the next call.
-func (p *ratePacer) lastDue() time.Duration { return p.last }
-
-// Rate is the profile's scheduled rate at elapsed, in requests per second.
-func (p *ratePacer) Rate(elapsed time.Duration) float64 { return p.profile.Target(elapsed) }

@@ -6,6 +6,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/lmibench/lmibench/rows"
 	"github.com/lmibench/lmibench/stages"
 )
 
@@ -23,7 +24,7 @@ func profile(t *testing.T, integer bool, ss ...stages.Stage) *stages.Profile {
 // after each send.
 func drive(p pacer, start time.Time, latency time.Duration) (sent []time.Duration, inflight []int) {
 	s := &sleeper{start: start, latency: latency}
-	loop(p, 1<<20, func() user { return s }, func(*Record) {})
+	loop(p, 1<<20, func() user { return s }, func(*rows.Record) {})
 	return s.sent, s.inflight
 }
 
@@ -38,7 +39,7 @@ type sleeper struct {
 	inflight []int
 }
 
-func (s *sleeper) do(r *Record) {
+func (s *sleeper) do(r *rows.Record) {
 	r.Timestamp = time.Now()
 	defer func() { r.Latency = time.Since(r.Timestamp) }()
 	s.mu.Lock()
@@ -69,7 +70,7 @@ func TestVUPacerFollowsTheRamp(t *testing.T) {
 			}
 			// Rising and flat parts: never more in flight than the profile.
 			if at < 6*time.Second && inflight[i] > prof.VUs(at) {
-				t.Errorf("in flight after send at %v = %d; want <= VUs %d", at, inflight[i], prof.VUs(at))
+				t.Errorf("in flight after send at %v = %d; want <= stages.VUs %d", at, inflight[i], prof.VUs(at))
 			}
 			// Falling part: a user may finish its request (100ms) but no
 			// new one starts above the target.
@@ -81,7 +82,7 @@ func TestVUPacerFollowsTheRamp(t *testing.T) {
 			}
 		}
 		if peakHold != 8 {
-			t.Errorf("peak in flight while holding 8 VUs = %d; want 8", peakHold)
+			t.Errorf("peak in flight while holding 8 stages.VUs = %d; want 8", peakHold)
 		}
 		// The first user joins at 0.5s (8 users over 4s), the second at 1s.
 		if sent[0] != 500*time.Millisecond {
@@ -95,7 +96,7 @@ func TestVUPacerFollowsTheRamp(t *testing.T) {
 			}
 		}
 		if hold != 160 {
-			t.Errorf("requests during the 2s hold at 8 VUs × 100ms = %d; want 160", hold)
+			t.Errorf("requests during the 2s hold at 8 stages.VUs × 100ms = %d; want 160", hold)
 		}
 	})
 }

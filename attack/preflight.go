@@ -8,6 +8,7 @@ import (
 	"net/url"
 
 	"github.com/lmibench/lmibench/platform"
+	"github.com/lmibench/lmibench/rows"
 )
 
 // Preflight checks that every target can be reached, as far as a
@@ -25,7 +26,7 @@ func Preflight(ctx context.Context, ts []platform.Target, tlsCfg *tls.Config) er
 		addr := hostPort(u)
 		conn, err := d.DialContext(ctx, "tcp", addr)
 		if err != nil {
-			return fmt.Errorf("endpoint %s: cannot connect to %s: %s", t.Name, addr, ErrorKind(err.Error()))
+			return fmt.Errorf("endpoint %s: cannot connect to %s: %s", t.Name, addr, rows.ErrorKind(err.Error()))
 		}
 		if u.Scheme == "https" {
 			cfg := &tls.Config{}

@@ -20,11 +20,12 @@ func TestScheduledTimesAreTheSchedule(t *testing.T) {
 		p := newRatePacer(prof, stages.Shard{}, start, make(chan struct{}), 1<<20, func(time.Duration) { t.Error("dropped") })
 		var lags []time.Duration
 		for seq := uint64(0); ; seq++ {
-			if _, stop := p.Pace(0, seq); stop {
+			h, ok := p.next()
+			if !ok {
 				break
 			}
 			sent := time.Since(start)
-			due := p.lastDue()
+			due := h.due
 			want, _ := prof.TimeOfIntegral(float64(seq + 1))
 			if due != want {
 				t.Fatalf("hit %d: scheduled %v; want the schedule's %v", seq, due, want)

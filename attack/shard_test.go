@@ -48,15 +48,15 @@ func driveShards(n int, newPacer func(stages.Shard, time.Time) pacer, latency ti
 // the closed model every user starts, sends and leaves as on one machine.
 func TestShardsAddUpToOneMachine(t *testing.T) {
 	for _, pc := range shardProfiles {
-		for _, model := range []Model{Rate, VUs} {
-			if model == VUs && (pc.falls || pc.ss[0].Target != float64(int(pc.ss[0].Target))) {
+		for _, model := range []stages.Model{stages.Rate, stages.VUs} {
+			if model == stages.VUs && (pc.falls || pc.ss[0].Target != float64(int(pc.ss[0].Target))) {
 				continue
 			}
 			t.Run(pc.name+"/"+string(model), func(t *testing.T) {
 				synctest.Test(t, func(t *testing.T) {
-					prof := profile(t, model == VUs, pc.ss...)
+					prof := profile(t, model == stages.VUs, pc.ss...)
 					newPacer := func(s stages.Shard, start time.Time) pacer {
-						if model == VUs {
+						if model == stages.VUs {
 							return newVUPacer(prof, s, start, make(chan struct{}), 50*time.Millisecond)
 						}
 						return newRatePacer(prof, s, start, make(chan struct{}), 1<<20, func(time.Duration) { t.Error("dropped") })
@@ -65,7 +65,7 @@ func TestShardsAddUpToOneMachine(t *testing.T) {
 					for n := 2; n <= 16; n++ {
 						var union []time.Duration
 						for i, sent := range driveShards(n, newPacer, 70*time.Millisecond) {
-							if model == Rate {
+							if model == stages.Rate {
 								// Shard i sends requests i, i+n, i+2n, … of the schedule.
 								for j, at := range sent {
 									if k := i + j*n; k >= len(one) || at != one[k] {

@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/lmibench/lmibench/rows"
 )
 
 // stdEndpoint is what the net/http users of one endpoint share: its
@@ -56,7 +58,7 @@ func (u *stdUser) close() {}
 
 // do runs one request under a context that ends at the timeout or the
 // hard stop, whichever comes first; the timeout covers the whole body.
-func (u *stdUser) do(r *Record) {
+func (u *stdUser) do(r *rows.Record) {
 	e := u.ep
 	r.Timestamp = time.Now()
 	r.BytesOut = uint64(len(e.body))
@@ -89,7 +91,7 @@ func (u *stdUser) do(r *Record) {
 		return
 	}
 	r.Status, r.BytesIn = resp.StatusCode, n
-	r.Fn, r.HasFn = parseFn(kept)
+	r.Fn, r.HasFn = rows.ParseFn(kept)
 }
 
 // checkRedirect follows up to n redirects, then fails the request; with

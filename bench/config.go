@@ -23,7 +23,7 @@ type Config struct {
 	Profile     *stages.Profile
 	Stages      []stages.Stage
 	StageLabels []string
-	Model       attack.Model
+	Model       stages.Model
 	Think       time.Duration
 	// MaxInflight caps the open model's requests in flight per endpoint.
 	MaxInflight  int

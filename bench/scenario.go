@@ -12,6 +12,7 @@ import (
 	"github.com/lmibench/lmibench/attack"
 	"github.com/lmibench/lmibench/platform"
 	"github.com/lmibench/lmibench/report"
+	"github.com/lmibench/lmibench/rows"
 	"github.com/lmibench/lmibench/runfiles"
 	"github.com/lmibench/lmibench/stats"
 	"github.com/lmibench/lmibench/summary"
@@ -72,7 +73,7 @@ func runScenario(ctx, cut context.Context, cfg *Config, i int, sc Scenario, stre
 	if err := runfiles.WriteJSON(res.Meta, side); err != nil {
 		return nil, errors.Join(err, f.Close())
 	}
-	csvw, err := attack.NewCSVWriter(f)
+	csvw, err := rows.NewCSVWriter(f)
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("%s: %w", res.CSV, err), f.Close())
 	}
@@ -115,7 +116,7 @@ func runScenario(ctx, cut context.Context, cfg *Config, i int, sc Scenario, stre
 		werr = errors.Join(werr, err)
 	}
 	if d := atk.Dropped(); d > 0 {
-		fmt.Fprintf(cfg.Log, "  %d requests were not sent: --max-inflight %d was reached (rows with error %q)\n", d, cfg.MaxInflight, attack.ErrDropped)
+		fmt.Fprintf(cfg.Log, "  %d requests were not sent: --max-inflight %d was reached (rows with error %q)\n", d, cfg.MaxInflight, rows.ErrDropped)
 	}
 	out := &report.Output{Site: site, Thresholds: cfg.Thresholds, Log: cfg.Log, Publish: cfg.upload}
 	w, err := out.Write(res.Run, res.Files, kept...)
@@ -176,7 +177,7 @@ func (cfg *Config) sidecar(sc Scenario, targets []platform.Target, csvName strin
 	return &runfiles.Meta{
 		RunID: cfg.RunID, Shard: shard,
 		Platform: &info, Pricing: cfg.Pricing,
-		Version: cfg.Version, CSVVersion: attack.CSVVersion, CSV: csvName,
+		Version: cfg.Version, CSVVersion: rows.CSVVersion, CSV: csvName,
 		Scenario: sc.Name, Workload: sc.Work, Stages: cfg.Stages, StageLabels: cfg.StageLabels,
 		LoadModel: cfg.Model, Think: cfg.Think.String(), MaxInflight: cfg.MaxInflight, Timeout: cfg.Timeout.String(),
 		GracefulStop: cfg.GracefulStop.String(), Targets: redacted, Start: start, Flags: cfg.Flags,

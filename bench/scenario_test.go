@@ -12,9 +12,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lmibench/lmibench/attack"
 	"github.com/lmibench/lmibench/function"
 	"github.com/lmibench/lmibench/platform"
+	"github.com/lmibench/lmibench/rows"
 	"github.com/lmibench/lmibench/runfiles"
 	"github.com/lmibench/lmibench/stages"
 )
@@ -31,8 +31,8 @@ func config(t *testing.T, url string, log io.Writer) *Config {
 		Scenarios:   []Scenario{{Name: "fast-io", Work: function.Work{DelayMS: 1}}},
 		Profile:     prof,
 		Stages:      ss,
-		StageLabels: StageLabels(ss, attack.VUs),
-		Model:       attack.VUs,
+		StageLabels: StageLabels(ss, stages.VUs),
+		Model:       stages.VUs,
 		Platform:    platform.Fixed{{Name: "x", URL: url}},
 		OutputDir:   t.TempDir(),
 		Log:         log,
@@ -66,13 +66,13 @@ func TestRunWritesCSVSidecarAndSummary(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	d, err := attack.NewDecoder(f)
+	d, err := rows.NewDecoder(f)
 	if err != nil {
 		t.Fatal(err)
 	}
 	n := int64(0)
 	for {
-		var r attack.Record
+		var r rows.Record
 		if err := d.Decode(&r); err == io.EOF {
 			break
 		} else if err != nil {

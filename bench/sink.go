@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/lmibench/lmibench/attack"
+	"github.com/lmibench/lmibench/rows"
 	"github.com/lmibench/lmibench/stats"
 	"github.com/lmibench/lmibench/summary"
 )
@@ -21,13 +22,13 @@ const flushEvery = time.Second
 type sink struct {
 	cfg    *Config
 	atk    *attack.Attack
-	file   *attack.CSVWriter
+	file   *rows.CSVWriter
 	stream *stream // --csv, shared by every scenario; may be nil
 	path   string
 	run    *stats.Run
 	live   stats.Live
 	rows   int64
-	format attack.RowFormat
+	format rows.RowFormat
 	row    []byte // the record being written, formatted once for every sink
 	err    error  // first error writing the CSV file
 
@@ -173,7 +174,7 @@ func (s *sink) failed(err error) {
 	s.drawn = 0
 }
 
-func (s *sink) add(r *attack.Record) {
+func (s *sink) add(r *rows.Record) {
 	s.rows++
 	s.row = s.format.Append(s.row[:0], r)
 	if s.err == nil {

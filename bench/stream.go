@@ -6,7 +6,7 @@ import (
 	"io"
 	"os"
 
-	"github.com/lmibench/lmibench/attack"
+	"github.com/lmibench/lmibench/rows"
 )
 
 // stream is the --csv stream, one header for every scenario. Once a write
@@ -15,7 +15,7 @@ import (
 // the stream broke, with a non-zero exit. A nil stream writes nothing.
 type stream struct {
 	name      string // the --csv value
-	w         *attack.CSVWriter
+	w         *rows.CSVWriter
 	closeFile func() error
 	err       error // the first failed write
 }
@@ -35,7 +35,7 @@ func openStream(cfg *Config) (*stream, error) {
 		w, s.closeFile = f, f.Close
 	}
 	var err error
-	if s.w, err = attack.NewCSVWriter(w); err != nil {
+	if s.w, err = rows.NewCSVWriter(w); err != nil {
 		return nil, errors.Join(fmt.Errorf("--csv %s: %w", cfg.CSV, err), s.closeFile())
 	}
 	return s, nil

@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/lmibench/lmibench/attack"
 	"github.com/lmibench/lmibench/function"
 	"github.com/lmibench/lmibench/platform"
 	"github.com/lmibench/lmibench/stages"
@@ -102,7 +101,7 @@ func WithWorkload(ts []platform.Target, w function.Work) ([]platform.Target, err
 }
 
 // StageLabels names each stage for tables and charts: "0→64 VUs", "64 VUs".
-func StageLabels(ss []stages.Stage, m attack.Model) []string {
+func StageLabels(ss []stages.Stage, m stages.Model) []string {
 	out := make([]string, len(ss))
 	from := 0.0
 	for i, s := range ss {

@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lmibench/lmibench/attack"
 	"github.com/lmibench/lmibench/function"
 	"github.com/lmibench/lmibench/platform"
 	"github.com/lmibench/lmibench/stages"
@@ -64,11 +63,11 @@ func TestWithWorkload(t *testing.T) {
 }
 
 func TestStageLabels(t *testing.T) {
-	if got, want := StageLabels(stages.Default(), attack.VUs), []string{"0→64 VUs", "64 VUs", "64→128 VUs"}; !reflect.DeepEqual(got, want) {
+	if got, want := StageLabels(stages.Default(), stages.VUs), []string{"0→64 VUs", "64 VUs", "64→128 VUs"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("StageLabels(default, vus) = %v; want %v", got, want)
 	}
 	ss := []stages.Stage{{Duration: time.Second, Target: 50}, {Duration: time.Second, Target: 200}}
-	if got, want := StageLabels(ss, attack.Rate), []string{"0→50 req/s", "50→200 req/s"}; !reflect.DeepEqual(got, want) {
+	if got, want := StageLabels(ss, stages.Rate), []string{"0→50 req/s", "50→200 req/s"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("StageLabels(rate) = %v; want %v", got, want)
 	}
 }

@@ -13,8 +13,6 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
-
-	"github.com/aws/aws-lambda-go/events"
 )
 
 func TestParseWork(t *testing.T) {
@@ -167,19 +165,6 @@ func FuzzParseWork(f *testing.F) {
 			t.Fatalf("ParseWork(%q) = %v; out of range", query, w)
 		}
 	})
-}
-
-func TestHandleHTTPAPI(t *testing.T) {
-	f := New()
-	resp, err := f.HandleHTTPAPI(context.Background(), events.APIGatewayV2HTTPRequest{QueryStringParameters: map[string]string{"hash_loops": "3"}})
-	h := Hash(3)
-	if err != nil || resp.StatusCode != 200 || !strings.Contains(resp.Body, hex.EncodeToString(h[:])) || resp.Headers["Content-Type"] != "application/json" {
-		t.Fatalf("HandleHTTPAPI(hash_loops=3) = %+v, %v; want 200 with the hash", resp, err)
-	}
-	resp, _ = f.HandleHTTPAPI(context.Background(), events.APIGatewayV2HTTPRequest{QueryStringParameters: map[string]string{"delay_ms": "x"}})
-	if resp.StatusCode != 400 || !strings.Contains(resp.Body, `"param":"delay_ms"`) {
-		t.Fatalf("HandleHTTPAPI(delay_ms=x) = %+v; want 400 naming delay_ms", resp)
-	}
 }
 
 func TestWorkString(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+
 	"github.com/lmibench/lmibench/platform"
 )
 

@@ -16,6 +16,7 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
 	"github.com/lmibench/lmibench/platform"
 	"github.com/lmibench/lmibench/runfiles"
 	"github.com/lmibench/lmibench/stages"

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lmibench/lmibench/attack"
 	"github.com/lmibench/lmibench/internal/testfile"
+	"github.com/lmibench/lmibench/rows"
 	"github.com/lmibench/lmibench/stats"
 	"github.com/lmibench/lmibench/summary"
 )
@@ -17,16 +17,16 @@ import (
 // goodRows are n rows of endpoint "a", as run writes them, after a header.
 func goodRows(n int) string {
 	var b bytes.Buffer
-	w, _ := attack.NewCSVWriter(&b)
+	w, _ := rows.NewCSVWriter(&b)
 	for i := range n {
-		w.Write(&attack.Record{Timestamp: time.Unix(1e9, 0).UTC(), Elapsed: time.Duration(i) * time.Millisecond, Scenario: "s",
+		w.Write(&rows.Record{Timestamp: time.Unix(1e9, 0).UTC(), Elapsed: time.Duration(i) * time.Millisecond, Scenario: "s",
 			Endpoint: "a", Status: 200, Latency: time.Duration(1+i%50) * time.Millisecond})
 	}
 	w.Flush()
 	return b.String()
 }
 
-var header = strings.Join(attack.Columns, ",") + "\n"
+var header = strings.Join(rows.Columns, ",") + "\n"
 
 func row(endpoint, stage, latency string) string {
 	return "2001-09-09T01:46:40Z,1.0,s," + endpoint + "," + stage + ",1,200," + latency + ",0,0,,,,,,\n"

@@ -16,8 +16,8 @@ import (
 
 	"github.com/go-echarts/go-echarts/v2/opts"
 
-	"github.com/lmibench/lmibench/attack"
 	"github.com/lmibench/lmibench/platform"
+	"github.com/lmibench/lmibench/stages"
 	"github.com/lmibench/lmibench/stats"
 	"github.com/lmibench/lmibench/summary"
 )
@@ -243,7 +243,7 @@ func (r view) facts(a *axes) []fact {
 	}
 	f = append(f, fact{"workload", m.Workload.String()}, fact{"stages", strings.Join(a.labels, ", ")})
 	model := "vus (closed: each VU waits for its response, then thinks " + m.Think + ")"
-	if m.LoadModel == attack.Rate {
+	if m.LoadModel == stages.Rate {
 		model = fmt.Sprintf("rate (open: requests on schedule, at most %d in flight per endpoint)", m.MaxInflight)
 	}
 	f = append(f, fact{"load model", model})

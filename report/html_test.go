@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lmibench/lmibench/attack"
 	"github.com/lmibench/lmibench/function"
 	"github.com/lmibench/lmibench/platform"
+	"github.com/lmibench/lmibench/rows"
 	"github.com/lmibench/lmibench/runfiles"
 	"github.com/lmibench/lmibench/stages"
 	"github.com/lmibench/lmibench/stats"
@@ -39,10 +39,10 @@ func syntheticRun(n int, withMeta bool) *stats.Run {
 	for i := range n {
 		el := time.Duration(rng.Int64N(int64(prof.Total())))
 		name := names[i%3]
-		rec := attack.Record{Timestamp: start.Add(el), Elapsed: el, Scenario: "high-cpu", Endpoint: name,
+		rec := rows.Record{Timestamp: start.Add(el), Elapsed: el, Scenario: "high-cpu", Endpoint: name,
 			Stage: prof.Index(el), Target: float64(prof.VUs(el)), Status: 200,
 			Latency: time.Duration(math.Exp(rng.NormFloat64()*0.5+math.Log(40)) * float64(time.Millisecond)),
-			HasFn:   true, Fn: attack.FnFields{EnvID: "env-" + string(rune('a'+rng.IntN(4))), ColdStart: rng.IntN(100) == 0}}
+			HasFn:   true, Fn: rows.FnFields{EnvID: "env-" + string(rune('a'+rng.IntN(4))), ColdStart: rng.IntN(100) == 0}}
 		switch {
 		case name == evil && rng.IntN(10) == 0:
 			rec.Status, rec.HasFn, rec.Error = 0, false, `Get "http://10.0.0.1:443/`+evil+`": dial tcp 10.0.0.1:443: connect: connection refused`
@@ -144,7 +144,7 @@ func TestIndex(t *testing.T) {
 func TestFailureChartsCollapse(t *testing.T) {
 	r := &stats.Run{}
 	for i := range 200 {
-		r.Add(&attack.Record{Endpoint: []string{"a", "b"}[i%2], Status: 200, Latency: time.Duration(10+i%7) * time.Millisecond,
+		r.Add(&rows.Record{Endpoint: []string{"a", "b"}[i%2], Status: 200, Latency: time.Duration(10+i%7) * time.Millisecond,
 			Elapsed: time.Duration(i) * 10 * time.Millisecond})
 	}
 	html := render(t, r)

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/lmibench/lmibench/attack"
 	"github.com/lmibench/lmibench/runfiles"
+	"github.com/lmibench/lmibench/stages"
 	"github.com/lmibench/lmibench/stats"
 	"github.com/lmibench/lmibench/summary"
 )
@@ -49,7 +49,7 @@ func (r view) tables(s *summary.Summary) []table {
 // from the schedule (open model) or the corrected estimate (closed).
 func omissionTable(s *summary.Summary) (table, bool) {
 	t := table{Head: []string{"endpoint", "stage", "p50", "p99", "p99.9"}}
-	open := s.LoadModel == string(attack.Rate)
+	open := s.LoadModel == string(stages.Rate)
 	if open {
 		t.Title = "Latency from the schedule (open model)"
 		t.Note = "From the send time (as measured) and from each request's scheduled time (what a client on schedule saw): they differ when the generator itself ran late, shown by its lateness."

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lmibench/lmibench/attack"
 	"github.com/lmibench/lmibench/platform"
+	"github.com/lmibench/lmibench/rows"
 	"github.com/lmibench/lmibench/stats"
 	"github.com/lmibench/lmibench/summary"
 )
@@ -14,10 +14,10 @@ import (
 func TestThrottlesStandBesideThe5xx(t *testing.T) {
 	r := &stats.Run{}
 	for range 9 {
-		r.Add(&attack.Record{Endpoint: "lmi", Status: 500})
+		r.Add(&rows.Record{Endpoint: "lmi", Status: 500})
 	}
-	r.Add(&attack.Record{Endpoint: "128", Status: 200})
-	r.Add(&attack.Record{Endpoint: "2048", Status: 200})
+	r.Add(&rows.Record{Endpoint: "128", Status: 200})
+	r.Add(&rows.Record{Endpoint: "2048", Status: 200})
 	r.Extra = []platform.Series{
 		{Name: "lmi throttles (sum)", Endpoint: "lmi", Metric: "Throttles", Period: 60, Points: [][2]float64{{0, 3}, {60, 4}}, Partial: []bool{false, true}},
 		{Name: "lmi CPUThrottles (sum)", Endpoint: "lmi", Metric: "CPUThrottles", Period: 60, Points: [][2]float64{{0, 2}, {60, 4}}},
@@ -44,7 +44,7 @@ func TestThrottlesStandBesideThe5xx(t *testing.T) {
 	}
 	// A run without the platform's throttles says nothing of them.
 	plain := &stats.Run{}
-	plain.Add(&attack.Record{Endpoint: "x", Status: 500})
+	plain.Add(&rows.Record{Endpoint: "x", Status: 500})
 	buf.Reset()
 	if err := summary.WriteTable(&buf, plain); err != nil || strings.Contains(buf.String(), "CloudWatch") {
 		t.Errorf("a run without CloudWatch mentions it: %q, %v", buf.String(), err)

@@ -4,10 +4,10 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/lmibench/lmibench/attack"
 	"github.com/lmibench/lmibench/cost"
 	"github.com/lmibench/lmibench/function"
 	"github.com/lmibench/lmibench/platform"
+	"github.com/lmibench/lmibench/rows"
 	"github.com/lmibench/lmibench/stages"
 )
 
@@ -25,7 +25,7 @@ type Meta struct {
 	Workload     function.Work     `json:"workload"`
 	Stages       []stages.Stage    `json:"stages"`
 	StageLabels  []string          `json:"stage_labels"`
-	LoadModel    attack.Model      `json:"load_model"`
+	LoadModel    stages.Model      `json:"load_model"`
 	Think        string            `json:"think"`
 	MaxInflight  int               `json:"max_inflight"`
 	Timeout      string            `json:"timeout"`
@@ -64,8 +64,8 @@ func ReadMeta(path string) (*Meta, error) {
 	if err := ReadJSON(path, &s); err != nil {
 		return nil, err
 	}
-	if s.CSVVersion > attack.CSVVersion {
-		return nil, fmt.Errorf("%s: csv_version %d is newer than this lmibench reads (%d)", path, s.CSVVersion, attack.CSVVersion)
+	if s.CSVVersion > rows.CSVVersion {
+		return nil, fmt.Errorf("%s: csv_version %d is newer than this lmibench reads (%d)", path, s.CSVVersion, rows.CSVVersion)
 	}
 	return &s, nil
 }

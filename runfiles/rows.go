@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/lmibench/lmibench/attack"
+	"github.com/lmibench/lmibench/rows"
 )
 
 // Skipped counts the bad rows of a file and keeps the first few.
@@ -55,24 +55,24 @@ func (e *FileError) Unwrap() error { return e.Err }
 // why it skips the row, or "". Bad rows are skipped and counted; a row that
 // cannot be read at all ends the file (stopped). A missing or foreign file
 // is a *FileError.
-func ScanRows(csvPath string, add func(*attack.Record) string) (skip *Skipped, stopped, err error) {
+func ScanRows(csvPath string, add func(*rows.Record) string) (skip *Skipped, stopped, err error) {
 	f, err := os.Open(csvPath)
 	if err != nil {
 		return nil, nil, &FileError{csvPath, errors.Unwrap(err)}
 	}
 	defer func() { _ = f.Close() }() // read only: nothing to lose
-	d, err := attack.NewDecoder(f)
+	d, err := rows.NewDecoder(f)
 	if err != nil {
 		return nil, nil, &FileError{csvPath, err}
 	}
 	skip = &Skipped{}
 	for {
-		var rec attack.Record
+		var rec rows.Record
 		err := d.Decode(&rec)
 		if err == io.EOF {
 			return skip, nil, nil
 		}
-		var bad *attack.RowError
+		var bad *rows.RowError
 		if errors.As(err, &bad) {
 			skip.add(bad.Line, bad.Err.Error())
 			continue

@@ -4,7 +4,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/lmibench/lmibench/attack"
+	"github.com/lmibench/lmibench/rows"
 )
 
 // Window is how far back the live req/s and p99 look.
@@ -33,7 +33,7 @@ type liveSlot struct {
 }
 
 // Add counts one record, in the second it completed.
-func (l *Live) Add(r *attack.Record) {
+func (l *Live) Add(r *rows.Record) {
 	if l.byName == nil {
 		l.byName = map[string]*liveEndpoint{}
 	}

@@ -7,9 +7,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/lmibench/lmibench/attack"
 	"github.com/lmibench/lmibench/cost"
 	"github.com/lmibench/lmibench/platform"
+	"github.com/lmibench/lmibench/rows"
 	"github.com/lmibench/lmibench/runfiles"
 	"github.com/lmibench/lmibench/stages"
 )
@@ -47,7 +47,7 @@ type Run struct {
 }
 
 // Add counts one record everywhere.
-func (r *Run) Add(rec *attack.Record) {
+func (r *Run) Add(rec *rows.Record) {
 	if r.Scenario == "" {
 		r.Scenario = rec.Scenario
 	}
@@ -87,7 +87,7 @@ func ReadRuns(csvPath string) ([]*Run, error) {
 	var runs []*Run
 	byScenario := map[string]*Run{}
 	endpoints := map[string]bool{}
-	skip, stopped, err := runfiles.ScanRows(csvPath, func(rec *attack.Record) string {
+	skip, stopped, err := runfiles.ScanRows(csvPath, func(rec *rows.Record) string {
 		if !endpoints[rec.Endpoint] && len(endpoints) == MaxEndpoints {
 			return fmt.Sprintf("more than %d endpoints", MaxEndpoints)
 		}

@@ -3,7 +3,7 @@ package stats
 import (
 	"math/rand/v2"
 
-	"github.com/lmibench/lmibench/attack"
+	"github.com/lmibench/lmibench/rows"
 )
 
 // DefaultSampleSize is how many requests per endpoint the latency scatter
@@ -38,7 +38,7 @@ type reservoir struct {
 }
 
 // Add offers one record to its endpoint's reservoir.
-func (s *Sample) Add(r *attack.Record) {
+func (s *Sample) Add(r *rows.Record) {
 	if s.eps == nil {
 		s.eps = map[string]*reservoir{}
 		s.rng = rand.New(rand.NewPCG(1, 1))

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/lmibench/lmibench/attack"
+	"github.com/lmibench/lmibench/rows"
 	"github.com/lmibench/lmibench/runfiles"
 )
 
@@ -108,7 +108,7 @@ func mergeGroup(shards []*Run, partial bool) (*Run, error) {
 			}
 			r.Extra = append(r.Extra, x)
 		}
-		skip, stopped, err := runfiles.ScanRows(s.Source, func(rec *attack.Record) string { r.Add(rec); return "" })
+		skip, stopped, err := runfiles.ScanRows(s.Source, func(rec *rows.Record) string { r.Add(rec); return "" })
 		if err != nil {
 			return nil, err
 		}

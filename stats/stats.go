@@ -17,7 +17,7 @@ import (
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
 
-	"github.com/lmibench/lmibench/attack"
+	"github.com/lmibench/lmibench/rows"
 )
 
 // Latencies are recorded in microseconds from 1µs to one hour; longer ones
@@ -105,12 +105,12 @@ type Counts struct {
 	BilledMS float64
 }
 
-func (c *Counts) add(r *attack.Record) {
+func (c *Counts) add(r *rows.Record) {
 	c.Requests++
 	switch {
 	case r.Error != "" || r.Status == 0:
 		c.Errors++
-		if r.Error == attack.ErrDropped {
+		if r.Error == rows.ErrDropped {
 			c.Dropped++
 		}
 	case r.Status >= 500:
@@ -157,7 +157,7 @@ type outcomes struct {
 	lastEnv string // the env id added last: most rows repeat it, and skip the map
 }
 
-func (o *outcomes) add(r *attack.Record) {
+func (o *outcomes) add(r *rows.Record) {
 	o.Counts.add(r)
 	if r.OK() {
 		o.Latency.add(r.Latency)
@@ -187,7 +187,7 @@ type Endpoint struct {
 	Name   string
 	Stages []*Cell
 	All    Cell
-	Errors map[string]int64 // by attack.ErrorKind
+	Errors map[string]int64 // by rows.ErrorKind
 }
 
 // Stats accumulates records per endpoint × stage. Its zero value works;
@@ -203,7 +203,7 @@ type Stats struct {
 }
 
 // Add counts one record.
-func (s *Stats) Add(r *attack.Record) {
+func (s *Stats) Add(r *rows.Record) {
 	if s.byName == nil {
 		s.byName = map[string]*Endpoint{}
 	}
@@ -222,18 +222,18 @@ func (s *Stats) Add(r *attack.Record) {
 	e.Stages[r.Stage].add(r)
 	e.All.add(r)
 	if r.Error != "" {
-		e.Errors[attack.ErrorKind(r.Error)]++
+		e.Errors[rows.ErrorKind(r.Error)]++
 	}
 	s.last = max(s.last, r.Elapsed)
 }
 
-func (c *Cell) add(r *attack.Record) {
+func (c *Cell) add(r *rows.Record) {
 	if c.Counts.Requests == 0 || r.Elapsed < c.First {
 		c.First = r.Elapsed
 	}
 	c.Last = max(c.Last, r.Elapsed)
 	c.outcomes.add(r)
-	if r.HasScheduled && r.Error != attack.ErrDropped {
+	if r.HasScheduled && r.Error != rows.ErrDropped {
 		lag := max(r.Elapsed-r.Scheduled, 0)
 		c.Lag.add(lag)
 		if r.OK() {

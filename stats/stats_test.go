@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lmibench/lmibench/attack"
+	"github.com/lmibench/lmibench/rows"
 )
 
 // exactQuantile is the nearest-rank quantile of sorted values.
@@ -23,7 +23,7 @@ func TestQuantilesWithinOnePercent(t *testing.T) {
 	for i := range 20000 {
 		// Log-normal latencies around 50ms with a long tail.
 		lat := time.Duration(math.Exp(rng.NormFloat64()*0.8+math.Log(50)) * float64(time.Millisecond))
-		r := attack.Record{Endpoint: "lmi", Stage: i % 2, Elapsed: time.Duration(i) * time.Millisecond, Latency: lat, Status: 200}
+		r := rows.Record{Endpoint: "lmi", Stage: i % 2, Elapsed: time.Duration(i) * time.Millisecond, Latency: lat, Status: 200}
 		if i%50 == 0 {
 			r.Status = 503 // failures are not in the latency quantiles
 			r.Latency = 10 * time.Second
@@ -51,16 +51,16 @@ func TestQuantilesWithinOnePercent(t *testing.T) {
 func TestCountsAndEdgeCases(t *testing.T) {
 	var s Stats
 	s.Order = []string{"128", "2048", "lmi"}
-	add := func(r attack.Record) { s.Add(&r) }
+	add := func(r rows.Record) { s.Add(&r) }
 	// lmi: only errors; 2048: one row, in stage 2 (stages 0 and 1 empty).
-	add(attack.Record{Endpoint: "lmi", Error: `dial tcp 127.0.0.1:1: connect: connection refused`})
-	add(attack.Record{Endpoint: "lmi", Error: `dial tcp 127.0.0.1:2: connect: connection refused`})
-	add(attack.Record{Endpoint: "lmi", Error: attack.ErrDropped})
-	add(attack.Record{Endpoint: "2048", Stage: 2, Status: 200, Latency: 5 * time.Millisecond, Elapsed: 2 * time.Second,
-		HasFn: true, Fn: attack.FnFields{EnvID: "a", ColdStart: true}})
-	add(attack.Record{Endpoint: "128", Status: 429, Latency: time.Millisecond})
-	add(attack.Record{Endpoint: "128", Status: 404, Latency: time.Millisecond})
-	add(attack.Record{Endpoint: "128", Status: 302, Latency: time.Millisecond})
+	add(rows.Record{Endpoint: "lmi", Error: `dial tcp 127.0.0.1:1: connect: connection refused`})
+	add(rows.Record{Endpoint: "lmi", Error: `dial tcp 127.0.0.1:2: connect: connection refused`})
+	add(rows.Record{Endpoint: "lmi", Error: rows.ErrDropped})
+	add(rows.Record{Endpoint: "2048", Stage: 2, Status: 200, Latency: 5 * time.Millisecond, Elapsed: 2 * time.Second,
+		HasFn: true, Fn: rows.FnFields{EnvID: "a", ColdStart: true}})
+	add(rows.Record{Endpoint: "128", Status: 429, Latency: time.Millisecond})
+	add(rows.Record{Endpoint: "128", Status: 404, Latency: time.Millisecond})
+	add(rows.Record{Endpoint: "128", Status: 302, Latency: time.Millisecond})
 
 	eps := s.Endpoints()
 	if len(eps) != 3 || eps[0].Name != "128" || eps[1].Name != "2048" || eps[2].Name != "lmi" {
@@ -88,7 +88,7 @@ func TestCountsAndEdgeCases(t *testing.T) {
 
 func TestSpans(t *testing.T) {
 	var s Stats
-	for _, r := range []attack.Record{{Endpoint: "a", Stage: 0, Elapsed: time.Second}, {Endpoint: "b", Stage: 0, Elapsed: 3 * time.Second},
+	for _, r := range []rows.Record{{Endpoint: "a", Stage: 0, Elapsed: time.Second}, {Endpoint: "b", Stage: 0, Elapsed: 3 * time.Second},
 		{Endpoint: "a", Stage: 1, Elapsed: 5 * time.Second}} {
 		s.Add(&r)
 	}
@@ -107,7 +107,7 @@ func TestLiveWindow(t *testing.T) {
 	// 100 requests a second for 20 seconds, 10ms each; every 10th a 500.
 	for sec := range 20 {
 		for i := range 100 {
-			r := attack.Record{Endpoint: "x", Elapsed: time.Duration(sec)*time.Second + time.Duration(i)*10*time.Millisecond, Latency: 10 * time.Millisecond, Status: 200}
+			r := rows.Record{Endpoint: "x", Elapsed: time.Duration(sec)*time.Second + time.Duration(i)*10*time.Millisecond, Latency: 10 * time.Millisecond, Status: 200}
 			if sec >= 15 {
 				r.Latency = 100 * time.Millisecond
 			}
@@ -135,7 +135,7 @@ func TestLiveWindow(t *testing.T) {
 
 func TestOneRow(t *testing.T) {
 	var s Stats
-	s.Add(&attack.Record{Endpoint: "x", Stage: 1, Status: 200, Latency: 42 * time.Millisecond, Elapsed: time.Second})
+	s.Add(&rows.Record{Endpoint: "x", Stage: 1, Status: 200, Latency: 42 * time.Millisecond, Elapsed: time.Second})
 	c := s.Endpoints()[0].All
 	for _, q := range []float64{0, 0.5, 0.99, 1} {
 		if got := c.Quantile(q); got < 41958*time.Microsecond || got > 42042*time.Microsecond { // HDR: within 0.1%

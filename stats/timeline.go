@@ -3,7 +3,7 @@ package stats
 import (
 	"time"
 
-	"github.com/lmibench/lmibench/attack"
+	"github.com/lmibench/lmibench/rows"
 )
 
 // DefaultMaxBuckets bounds a timeline's buckets per endpoint. Buckets start
@@ -32,7 +32,7 @@ func (b *Bucket) Target() float64 {
 	return b.targetSum / float64(b.targetN)
 }
 
-func (b *Bucket) add(r *attack.Record) {
+func (b *Bucket) add(r *rows.Record) {
 	b.Latency.sigfigs = 2
 	b.outcomes.add(r)
 	b.targetSum += r.Target
@@ -87,7 +87,7 @@ func (t *Timeline) Width() time.Duration {
 }
 
 // Add counts one record in the bucket of its send time.
-func (t *Timeline) Add(r *attack.Record) {
+func (t *Timeline) Add(r *rows.Record) {
 	if t.eps == nil {
 		t.eps = map[string][]*Bucket{}
 		t.width = time.Second

@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lmibench/lmibench/attack"
 	"github.com/lmibench/lmibench/internal/testfile"
 	"github.com/lmibench/lmibench/platform"
+	"github.com/lmibench/lmibench/rows"
 	"github.com/lmibench/lmibench/runfiles"
 )
 
@@ -22,8 +22,8 @@ func TestTimelineBucketsAndCoarsens(t *testing.T) {
 	exact := map[int][]time.Duration{}
 	for i := range 250 {
 		el := time.Duration(i) * 100 * time.Millisecond
-		r := attack.Record{Endpoint: "x", Elapsed: el, Latency: time.Duration(i+1) * time.Millisecond, Status: 200, Target: float64(i / 10),
-			HasFn: true, Fn: attack.FnFields{EnvID: []string{"a", "b"}[i%2]}}
+		r := rows.Record{Endpoint: "x", Elapsed: el, Latency: time.Duration(i+1) * time.Millisecond, Status: 200, Target: float64(i / 10),
+			HasFn: true, Fn: rows.FnFields{EnvID: []string{"a", "b"}[i%2]}}
 		if i%10 == 9 {
 			r.Status = 500
 		}
@@ -65,7 +65,7 @@ func TestSampleIsBoundedUniformAndSeeded(t *testing.T) {
 	sample := func() []Point {
 		s := Sample{Size: 500}
 		for i := range 100000 {
-			r := attack.Record{Endpoint: "x", Elapsed: time.Duration(i) * time.Millisecond, Status: 200}
+			r := rows.Record{Endpoint: "x", Elapsed: time.Duration(i) * time.Millisecond, Status: 200}
 			s.Add(&r)
 		}
 		pts, of := s.Points("x")
@@ -109,7 +109,7 @@ func readOne(path string) (*Run, error) {
 }
 
 func TestReadRunsSplitsScenarios(t *testing.T) {
-	header := strings.Join(attack.Columns, ",") + "\n"
+	header := strings.Join(rows.Columns, ",") + "\n"
 	row := func(scenario string, elapsed float64) string {
 		return fmt.Sprintf("2026-11-23T12:00:00.000000000Z,%f,%s,lmi,0,1,200,10.000,204,0,,e1,false,1,9.9,\n", elapsed, scenario)
 	}
@@ -126,7 +126,7 @@ func TestReadRunsSplitsScenarios(t *testing.T) {
 
 func TestReadRuns(t *testing.T) {
 	dir := t.TempDir()
-	header := strings.Join(attack.Columns, ",") + "\n"
+	header := strings.Join(rows.Columns, ",") + "\n"
 	row := "2026-11-23T12:00:00.000000000Z,0.500000,fast-io,lmi,0,1,200,101.500,204,0,,e1,true,1,100.7,\n"
 	good := testfile.Write(t, dir, "good.csv", header+row+row)
 	if err := runfiles.WriteJSON(strings.TrimSuffix(good, ".csv")+".json", &runfiles.Meta{Scenario: "fast-io", CSVVersion: 1,

@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lmibench/lmibench/attack"
 	"github.com/lmibench/lmibench/cost"
 	"github.com/lmibench/lmibench/platform"
+	"github.com/lmibench/lmibench/rows"
 	"github.com/lmibench/lmibench/runfiles"
 	"github.com/lmibench/lmibench/stages"
 	"github.com/lmibench/lmibench/stats"
@@ -25,7 +25,7 @@ func costRun(t *testing.T) *stats.Run {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &stats.Run{Profile: prof, Meta: &runfiles.Meta{LoadModel: attack.VUs, Scenario: "low-cpu", StageLabels: []string{"0→10 VUs", "10 VUs"},
+	r := &stats.Run{Profile: prof, Meta: &runfiles.Meta{LoadModel: stages.VUs, Scenario: "low-cpu", StageLabels: []string{"0→10 VUs", "10 VUs"},
 		Targets: []platform.Target{{Name: "std", MemoryMB: 2048}, {Name: "lmi", LMI: true}}}}
 	r.Extra = []platform.Series{{Name: "lmi instances", Unit: "instances", Endpoint: "lmi", Metric: platform.MetricInstances,
 		Points: [][2]float64{{0, 3}, {5, 3}, {10, 4}, {15, 4}}}}
@@ -33,15 +33,15 @@ func costRun(t *testing.T) *stats.Run {
 		for stage, n := range []int{100, 1000} {
 			for i := range n {
 				at := time.Duration(stage)*10*time.Second + time.Duration(i+1)*10*time.Second/time.Duration(n)
-				r.Add(&attack.Record{Endpoint: ep, Stage: stage, Status: 200, Elapsed: at, Latency: 100 * time.Millisecond,
-					HasFn: true, Fn: attack.FnFields{EnvID: "e", HandlerMS: 99.2}})
+				r.Add(&rows.Record{Endpoint: ep, Stage: stage, Status: 200, Elapsed: at, Latency: 100 * time.Millisecond,
+					HasFn: true, Fn: rows.FnFields{EnvID: "e", HandlerMS: 99.2}})
 			}
 		}
 	}
 	for range 5 {
-		r.Add(&attack.Record{Endpoint: "std", Stage: 1, Status: 429, Elapsed: 15 * time.Second})
+		r.Add(&rows.Record{Endpoint: "std", Stage: 1, Status: 429, Elapsed: 15 * time.Second})
 	}
-	r.Add(&attack.Record{Endpoint: "std", Stage: 1, Error: "connection refused", Elapsed: 15 * time.Second})
+	r.Add(&rows.Record{Endpoint: "std", Stage: 1, Error: "connection refused", Elapsed: 15 * time.Second})
 	return r
 }
 

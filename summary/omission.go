@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/lmibench/lmibench/attack"
+	"github.com/lmibench/lmibench/stages"
 	"github.com/lmibench/lmibench/stats"
 )
 
@@ -54,7 +54,7 @@ func lagSum(l *stats.Latency) *LagSum {
 // correctedInterval is a closed-model user's expected time between sends
 // in a cell: its think time plus the cell's median latency.
 func correctedInterval(r *stats.Run, c *stats.Cell) time.Duration {
-	if r.Meta == nil || r.Meta.LoadModel != attack.VUs {
+	if r.Meta == nil || r.Meta.LoadModel != stages.VUs {
 		return 0
 	}
 	think, err := time.ParseDuration(r.Meta.Think)
@@ -70,14 +70,14 @@ func correctedInterval(r *stats.Run, c *stats.Cell) time.Duration {
 func omissionNotes(s *Summary) []string {
 	var notes []string
 	switch s.LoadModel {
-	case string(attack.Rate):
+	case string(stages.Rate):
 		for _, e := range s.Endpoints {
 			if l := e.All.Lag; l != nil && l.P99 > MS(LagWarnAt) {
 				notes = append(notes, fmt.Sprintf("warning: the generator ran late on %s (lateness p99 %s, max %s): its latencies from the send time understate what a client on schedule saw; read from_scheduled_ms",
 					e.Name, MSText(l.P99), MSText(l.Max)))
 			}
 		}
-	case string(attack.VUs):
+	case string(stages.VUs):
 		notes = append(notes, "closed model: a user waiting on a slow response sends nothing meanwhile, so these percentiles understate stalls; "+
 			"corrected_estimate_ms is HdrHistogram's expected-interval correction (interval: think time + the stage's p50), an estimate")
 	}

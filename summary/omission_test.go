@@ -6,8 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lmibench/lmibench/attack"
+	"github.com/lmibench/lmibench/rows"
 	"github.com/lmibench/lmibench/runfiles"
+	"github.com/lmibench/lmibench/stages"
 	"github.com/lmibench/lmibench/stats"
 )
 
@@ -18,13 +19,13 @@ import (
 // 990 and 1,000. By hand: p50 10 ms; p99 the 197th value, 980 ms; max
 // 1,000 ms — where the uncorrected p99 is 10 ms.
 func TestClosedModelCorrection(t *testing.T) {
-	r := &stats.Run{Meta: &runfiles.Meta{LoadModel: attack.VUs, Think: "0s"}}
+	r := &stats.Run{Meta: &runfiles.Meta{LoadModel: stages.VUs, Think: "0s"}}
 	for i := range 100 {
 		lat := 10 * time.Millisecond
 		if i == 50 {
 			lat = time.Second
 		}
-		r.Add(&attack.Record{Endpoint: "a", Status: 200, Latency: lat, Elapsed: time.Duration(i) * 10 * time.Millisecond})
+		r.Add(&rows.Record{Endpoint: "a", Status: 200, Latency: lat, Elapsed: time.Duration(i) * 10 * time.Millisecond})
 	}
 	s := Of(r)
 	all := s.Endpoints[0].All
@@ -44,14 +45,14 @@ func TestClosedModelCorrection(t *testing.T) {
 // from the send time stays 5 ms; from the scheduled time it shows the
 // stall, and the lateness warns.
 func TestOpenModelFromScheduled(t *testing.T) {
-	r := &stats.Run{Meta: &runfiles.Meta{LoadModel: attack.Rate}}
+	r := &stats.Run{Meta: &runfiles.Meta{LoadModel: stages.Rate}}
 	for i := range 100 {
 		due := time.Duration(i) * 10 * time.Millisecond
 		sent := due
 		if i >= 50 {
 			sent = max(due, 1000*time.Millisecond) // all overdue ones go at 1.0 s
 		}
-		r.Add(&attack.Record{Endpoint: "a", Status: 200, Latency: 5 * time.Millisecond, Elapsed: sent, Scheduled: due, HasScheduled: true})
+		r.Add(&rows.Record{Endpoint: "a", Status: 200, Latency: 5 * time.Millisecond, Elapsed: sent, Scheduled: due, HasScheduled: true})
 	}
 	s := Of(r)
 	all := s.Endpoints[0].All

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lmibench/lmibench/attack"
+	"github.com/lmibench/lmibench/rows"
 	"github.com/lmibench/lmibench/runfiles"
 	"github.com/lmibench/lmibench/stages"
 	"github.com/lmibench/lmibench/stats"
@@ -19,15 +19,15 @@ func TestSummaryOfASyntheticRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &stats.Run{Profile: prof, Meta: &runfiles.Meta{LoadModel: attack.VUs, StageLabels: []string{"0→4 VUs", "4 VUs"}}}
+	r := &stats.Run{Profile: prof, Meta: &runfiles.Meta{LoadModel: stages.VUs, StageLabels: []string{"0→4 VUs", "4 VUs"}}}
 	for i := 1; i <= 1000; i++ {
-		r.Add(&attack.Record{Endpoint: "a", Stage: 0, Status: 200, Elapsed: time.Duration(i) * 9 * time.Millisecond,
-			Latency: time.Duration(i) * time.Millisecond, HasFn: true, Fn: attack.FnFields{EnvID: []string{"e1", "e2"}[i%2], ColdStart: i <= 2}})
+		r.Add(&rows.Record{Endpoint: "a", Stage: 0, Status: 200, Elapsed: time.Duration(i) * 9 * time.Millisecond,
+			Latency: time.Duration(i) * time.Millisecond, HasFn: true, Fn: rows.FnFields{EnvID: []string{"e1", "e2"}[i%2], ColdStart: i <= 2}})
 	}
 	at := func(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
-	for _, rec := range []attack.Record{
+	for _, rec := range []rows.Record{
 		{Status: 301, Latency: time.Millisecond}, {Status: 404}, {Status: 429}, {Status: 503},
-		{Error: "dial tcp 127.0.0.1:1: connect: connection refused"}, {Error: attack.ErrDropped},
+		{Error: "dial tcp 127.0.0.1:1: connect: connection refused"}, {Error: rows.ErrDropped},
 	} {
 		rec.Endpoint, rec.Stage, rec.Elapsed = "a", 1, at(19.9)
 		r.Add(&rec)

@@ -5,17 +5,17 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lmibench/lmibench/attack"
+	"github.com/lmibench/lmibench/rows"
 	"github.com/lmibench/lmibench/runfiles"
 	"github.com/lmibench/lmibench/stats"
 )
 
 func TestWriteTable(t *testing.T) {
 	run := &stats.Run{Meta: &runfiles.Meta{StageLabels: []string{"0→64 VUs", "64 VUs", "64→128 VUs"}}}
-	for _, r := range []attack.Record{
+	for _, r := range []rows.Record{
 		{Endpoint: "lmi", Error: `dial tcp 127.0.0.1:1: connect: connection refused`},
 		{Endpoint: "lmi", Error: `dial tcp 127.0.0.1:2: connect: connection refused`},
-		{Endpoint: "lmi", Error: attack.ErrDropped},
+		{Endpoint: "lmi", Error: rows.ErrDropped},
 		{Endpoint: "2048", Stage: 2, Status: 200},
 	} {
 		run.Add(&r)

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lmibench/lmibench/attack"
+	"github.com/lmibench/lmibench/rows"
 	"github.com/lmibench/lmibench/stats"
 )
 
@@ -57,14 +57,14 @@ func TestParseThreshold(t *testing.T) {
 func TestEvaluate(t *testing.T) {
 	r := &stats.Run{}
 	for i := 1; i <= 100; i++ {
-		r.Add(&attack.Record{Endpoint: "fast", Stage: i % 2, Status: 200, Latency: time.Duration(i) * time.Millisecond})
+		r.Add(&rows.Record{Endpoint: "fast", Stage: i % 2, Status: 200, Latency: time.Duration(i) * time.Millisecond})
 		status := 200
 		if i <= 3 {
 			status = 500
 		}
-		r.Add(&attack.Record{Endpoint: "slow", Stage: i % 2, Status: status, Latency: time.Duration(i) * 10 * time.Millisecond})
+		r.Add(&rows.Record{Endpoint: "slow", Stage: i % 2, Status: status, Latency: time.Duration(i) * 10 * time.Millisecond})
 	}
-	r.Add(&attack.Record{Endpoint: "down", Error: "connection refused"})
+	r.Add(&rows.Record{Endpoint: "down", Error: "connection refused"})
 	parse := func(s string) Threshold {
 		th, err := ParseThreshold(s)
 		if err != nil {

@@ -16,5 +16,5 @@ import (
 )
 
 func main() {
-	lambda.Start(function.New().HandleHTTPAPI)
+	lambda.Start(httpAPI(function.New()))
 }

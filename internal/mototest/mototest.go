@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/smithy-go/transport/http/protocol/awsjson"
+
 	"github.com/lmibench/lmibench/platform"
 )
 

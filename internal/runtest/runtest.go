@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/lmibench/lmibench/attack"
+	"github.com/lmibench/lmibench/rows"
 	"github.com/lmibench/lmibench/stats"
 )
 
@@ -24,7 +24,7 @@ func Lognormal(seed uint64, shift map[string]time.Duration, endpoints ...string)
 		for _, e := range endpoints {
 			for range 4000 {
 				ms := 50 * math.Exp(0.5*rng.NormFloat64())
-				r.Add(&attack.Record{Scenario: "fast-io", Endpoint: e, Stage: stage, Status: 200,
+				r.Add(&rows.Record{Scenario: "fast-io", Endpoint: e, Stage: stage, Status: 200,
 					Latency: time.Duration(ms*float64(time.Millisecond)) + shift[e]})
 			}
 		}

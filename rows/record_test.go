@@ -1,4 +1,4 @@
-package attack
+package rows
 
 import (
 	"bytes"
@@ -26,9 +26,9 @@ func TestParseFn(t *testing.T) {
 		{``, FnFields{}, false},
 	}
 	for _, tt := range tests {
-		got, ok := parseFn([]byte(tt.body))
+		got, ok := ParseFn([]byte(tt.body))
 		if ok != tt.ok || got != tt.want {
-			t.Errorf("parseFn(%q) = %+v, %v; want %+v, %v", tt.body, got, ok, tt.want, tt.ok)
+			t.Errorf("ParseFn(%q) = %+v, %v; want %+v, %v", tt.body, got, ok, tt.want, tt.ok)
 		}
 	}
 }
@@ -42,7 +42,7 @@ func FuzzParseFn(f *testing.F) {
 	f.Add([]byte(`{"env_id":null}`))
 	f.Add([]byte(`{"env_id":"a","env_id":"b"}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
-		got, ok := parseFn(body)
+		got, ok := ParseFn(body)
 		var want struct {
 			FnFields
 			EnvID *string `json:"env_id"`
@@ -56,7 +56,7 @@ func FuzzParseFn(f *testing.F) {
 			return
 		}
 		// encoding/json also matches keys case-insensitively; the function
-		// writes them exactly, and parseFn matches them exactly.
+		// writes them exactly, and ParseFn matches them exactly.
 		lower := bytes.ToLower(body)
 		for _, k := range []string{`"env_id"`, `"cold_start"`, `"inflight"`, `"handler_ms"`} {
 			if bytes.Count(lower, []byte(k)) != bytes.Count(body, []byte(k)) {
@@ -65,7 +65,7 @@ func FuzzParseFn(f *testing.F) {
 		}
 		want.FnFields.EnvID = *want.EnvID
 		if !ok || got != want.FnFields {
-			t.Fatalf("parseFn(%q) = %+v, %v; encoding/json reads %+v", body, got, ok, want.FnFields)
+			t.Fatalf("ParseFn(%q) = %+v, %v; encoding/json reads %+v", body, got, ok, want.FnFields)
 		}
 	})
 }
@@ -74,7 +74,7 @@ func BenchmarkParseFn(b *testing.B) {
 	body := []byte(`{"message":"hello","delay_ms":100,"hash_loops":0,"hash":"5d2a5c2b1fbd1e7b7a9d4c2d6e1f0a3b5c7d9e1f2a4b6c8d0e2f4a6b8c0d2e4f","env_id":"0a287d01df9668ea","cold_start":false,"inflight":12,"handler_ms":100.713}`)
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
-		if _, ok := parseFn(body); !ok {
+		if _, ok := ParseFn(body); !ok {
 			b.Fatal("not parsed")
 		}
 	}

@@ -1,4 +1,4 @@
-package attack
+package rows
 
 import (
 	"regexp"

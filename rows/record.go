@@ -1,13 +1,10 @@
-// Package attack runs a load profile against HTTP endpoints and turns every
-// request into one Record, whatever happened to it.
+// Package rows holds the record of one request and its CSV form: the
+// Record, the CSV writer and decoder (csv_version 2, older versions read),
+// the function's answer fields parsed from a body, and the error kinds that
+// group failures. Whatever produces or reads rows imports this alone, never
+// the engine.
 //
-// Each endpoint gets its own scenario loop: a vegeta Pacer of the chosen load
-// model (closed: virtual users; open: arrival rate) lets each request go, and
-// the endpoint's users send them, on fasthttp (HTTP/1.1, one connection per
-// user) or net/http (HTTP/2, proxies), so a slow endpoint never throttles the
-// others. All endpoints share one clock, the run's start.
-//
-// Records are written as CSV, one row per request, with these columns:
+// The CSV has one row per request, with these columns:
 //
 //	timestamp    when the request was sent, RFC 3339, nanoseconds, UTC
 //	elapsed_s    seconds since the run started
@@ -25,7 +22,7 @@
 //	scheduled_s  open model: seconds since the start at which the request
 //	             was due (elapsed_s − scheduled_s is the generator's
 //	             lateness); empty in the closed model (csv_version 2)
-package attack
+package rows
 
 import (
 	"bytes"
@@ -71,13 +68,13 @@ type FnFields struct {
 // OK reports whether the request got a response in the 2xx or 3xx range.
 func (r *Record) OK() bool { return r.Error == "" && r.Status >= 200 && r.Status < 400 }
 
-// parseFn reads the function's fields from a JSON body. It needs env_id to
+// ParseFn reads the function's fields from a JSON body. It needs env_id to
 // accept the body, so that an unrelated JSON answer is not mistaken for it.
 // It runs once per request on the attack's hot path: the function's own
 // flat answer is read by scanFn, anything else by easyjson's lexer (a
 // dependency of vegeta's) rather than reflection, a third of the cost of
 // encoding/json.
-func parseFn(body []byte) (FnFields, bool) {
+func ParseFn(body []byte) (FnFields, bool) {
 	if len(body) == 0 || body[0] != '{' {
 		return FnFields{}, false
 	}
@@ -124,7 +121,7 @@ func lexFn(in *jlexer.Lexer) (FnFields, bool) {
 
 // scanFn reads a flat JSON object, the function's answer: keys and
 // strings without escapes, numbers, true, false and null, each known key's
-// value of its type. Given anything else it is not sure, and parseFn's
+// value of its type. Given anything else it is not sure, and ParseFn's
 // lexer decides; where it is sure, it agrees with the lexer (FuzzScanFn).
 // It costs a third of the lexer on every row.
 func scanFn(b []byte) (f FnFields, ok, sure bool) {
