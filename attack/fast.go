@@ -158,137 +158,15 @@ func (u *fastUser) exchange(deadline time.Time) (at *url.URL, a answer, err erro
 	}
 }
 
-// fastConn is one keep-alive connection to a host.
+// fastConn is one keep-alive connection to a host: dialled when first
+// needed, sent again on a new one when the server closed it idle, closed
+// when an answer leaves nothing reusable. The waiting itself is waitConn's.
 type fastConn struct {
 	ep     *fastEndpoint
 	addr   string
 	isTLS  bool
-	conn   net.Conn
-	raw    syscall.RawConn // the socket, to wait on; nil over TLS
-	ready  func(fd uintptr) bool
-	err    error   // what ready saw
-	reused bool    // a request went over it already
-	first  [1]byte // over TLS, the answer's first byte, read while waiting
-	unread bool    // first is yet to be read
-	// pend holds what ready read, pend.b[pend.off:pend.n] yet to be read.
-	pend *chunk
-	out  []byte // what ready is to write first
-}
-
-// chunk is a buffer of the answer's first bytes, read as they came.
-type chunk struct {
-	b      [4 << 10]byte
-	off, n int
-}
-
-var chunks = sync.Pool{New: func() any { return new(chunk) }}
-
-// Read reads the connection, what was read while waiting first.
-func (c *fastConn) Read(p []byte) (int, error) {
-	if c.unread && len(p) > 0 {
-		c.unread, p[0] = false, c.first[0]
-		return 1, nil
-	}
-	if c.pend != nil {
-		n := copy(p, c.pend.b[c.pend.off:c.pend.n])
-		if c.pend.off += n; c.pend.off == c.pend.n {
-			c.dropPending()
-		}
-		return n, nil
-	}
-	return c.conn.Read(p)
-}
-
-func (c *fastConn) dropPending() {
-	if c.pend != nil {
-		chunks.Put(c.pend)
-		c.pend = nil
-	}
-}
-
-// wait blocks until the answer starts, holding no buffer. Over TCP it
-// waits on Go's poller and reads into a pooled chunk once bytes are
-// there, as many reads as a plain Read; over TLS, whose records are read
-// whole anyway, it reads the first byte.
-func (c *fastConn) wait() error {
-	if c.raw == nil {
-		_, err := io.ReadFull(c.conn, c.first[:])
-		c.unread = err == nil
-		return err
-	}
-	c.err = nil
-	if err := c.raw.Read(c.ready); err != nil {
-		return err
-	}
-	return c.err
-}
-
-// writeAndWait writes the request and waits for the answer to start.
-// Over TCP the write is made from inside the wait, once Go's poller is
-// armed for the answer: no read is then tried before the answer can have
-// come, one system call a request fewer than write-then-read (which tries
-// a read at once, nearly always too early). What the socket did not take
-// at once is written the usual way.
-func (c *fastConn) writeAndWait(wire []byte) error {
-	if c.raw != nil {
-		c.err, c.out = nil, wire
-		err := c.raw.Read(c.ready)
-		if err == nil {
-			err = c.err
-		}
-		if err != nil || len(c.out) == 0 {
-			return err
-		}
-		wire, c.out = c.out, nil
-	}
-	if _, err := c.conn.Write(wire); err != nil {
-		return err
-	}
-	return c.wait()
-}
-
-// writeThenRead is ready's body: first the request's bytes, then as
-// readNow. It returns true, ending the wait early, when the socket did not
-// take them all.
-func (c *fastConn) writeThenRead(fd uintptr) bool {
-	if c.out == nil {
-		return c.readNow(fd)
-	}
-	n, err := writeFD(fd, c.out)
-	switch {
-	case err == syscall.EAGAIN || err == syscall.EINTR:
-		return true // c.out is left for a Write
-	case err != nil:
-		c.err, c.out = os.NewSyscallError("write", err), nil
-		return true
-	case n < len(c.out):
-		c.out = c.out[n:]
-		return true
-	}
-	c.out = nil
-	return false
-}
-
-// readNow reads the answer's first bytes: false while nothing has come
-// (Go's poller then waits), true once bytes, the end or an error were
-// read.
-func (c *fastConn) readNow(fd uintptr) bool {
-	ch := chunks.Get().(*chunk)
-	n, err := readFD(fd, ch.b[:])
-	switch {
-	case err == syscall.EAGAIN || err == syscall.EINTR:
-		chunks.Put(ch)
-		return false
-	case err != nil:
-		c.err = os.NewSyscallError("read", err)
-	case n == 0:
-		c.err = io.EOF
-	default:
-		ch.off, ch.n, c.pend = 0, n, ch
-		return true
-	}
-	chunks.Put(ch)
-	return true
+	wc     waitConn
+	reused bool // a request went over it already
 }
 
 var readers = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 4<<10) }}
@@ -299,7 +177,7 @@ func (c *fastConn) roundTrip(wire []byte, replay, head bool, body *bodyBuf, dead
 		return answer{}, err
 	}
 	br := readers.Get().(*bufio.Reader)
-	br.Reset(c)
+	br.Reset(&c.wc)
 	resp := fasthttp.AcquireResponse()
 	defer func() {
 		fasthttp.ReleaseResponse(resp)
@@ -336,7 +214,7 @@ func (c *fastConn) roundTrip(wire []byte, replay, head bool, body *bodyBuf, dead
 	err = timedOut(err, deadline)
 	// A body that failed or ran to the connection's end leaves nothing
 	// reusable, and nor do bytes the server sent past its answer.
-	if err != nil || resp.ConnectionClose() || resp.Header.ContentLength() == -2 || br.Buffered() > 0 || c.pend != nil {
+	if err != nil || resp.ConnectionClose() || resp.Header.ContentLength() == -2 || br.Buffered() > 0 || c.wc.pending() {
 		c.close()
 	}
 	return a, err
@@ -365,16 +243,16 @@ func readHeader(h *fasthttp.ResponseHeader, br *bufio.Reader) error {
 // server closed it while it was idle.
 func (c *fastConn) send(wire []byte, replay bool, deadline time.Time) error {
 	for {
-		if c.conn == nil {
+		if c.wc.Conn == nil {
 			if err := c.dial(deadline); err != nil {
 				return err
 			}
 		}
 		reused := c.reused
 		c.reused = true
-		err := c.conn.SetDeadline(deadline)
+		err := c.wc.SetDeadline(deadline)
 		if err == nil {
-			err = c.writeAndWait(wire)
+			err = c.wc.writeAndWait(wire)
 		}
 		if err == nil {
 			return nil
@@ -405,29 +283,23 @@ func (c *fastConn) dial(deadline time.Time) error {
 			_ = conn.Close() // the handshake's error is the one to report
 			return err
 		}
-		c.conn, c.raw, c.reused, c.unread = tc, nil, false, false
+		c.wc.reset(tc, nil)
+		c.reused = false
 		return nil
 	}
-	c.conn, c.raw, c.reused, c.unread = conn, nil, false, false
+	var raw syscall.RawConn
 	if rawReads {
-		if c.raw, err = tcp.Conn.(syscall.Conn).SyscallConn(); err != nil {
-			c.close()
+		if raw, err = tcp.Conn.(syscall.Conn).SyscallConn(); err != nil {
+			_ = conn.Close() // the error to report is SyscallConn's
 			return err
 		}
-		if c.ready == nil {
-			c.ready = c.writeThenRead // made once: a method value allocates
-		}
 	}
+	c.wc.reset(conn, raw)
+	c.reused = false
 	return nil
 }
 
-func (c *fastConn) close() {
-	c.dropPending()
-	if c.conn != nil {
-		_ = c.conn.Close() // the connection is done with, whatever Close says
-		c.conn = nil
-	}
-}
+func (c *fastConn) close() { c.wc.close() }
 
 // timedOut gives every failure at or past the request's deadline the
 // network's timeout error: fasthttp has its own, and wraps some in errors
