@@ -58,7 +58,7 @@ func pricingFromFlags(c *cli.Context, base *cost.Pricing, endpoints []string) (*
 		p.Architecture = c.String("architecture")
 		gb, err := cost.GBSecondOf(p.Architecture)
 		if err != nil {
-			return nil, badInput("%v", err)
+			return nil, refuse(err)
 		}
 		p.GBSecond = gb
 	}
@@ -73,7 +73,7 @@ func pricingFromFlags(c *cli.Context, base *cost.Pricing, endpoints []string) (*
 	setF(&p.EC2Discount, "discount-ec2", 0.01)
 	setF(&p.MinInstances, "lmi-min-instances", 1)
 	if err := p.Validate(); err != nil {
-		return nil, badInput("%s", oneLine(err))
+		return nil, refuse(err)
 	}
 	var err error
 	if s := c.String("cost-at"); s != "" {

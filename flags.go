@@ -224,7 +224,7 @@ func emuConfig(c *cli.Context) (emulator.Config, error) {
 		LMIScaleTick: durationOf(c, "emu-lmi-scale-tick"), LMIScaleInAfter: durationOf(c, "emu-lmi-scale-in-after"),
 	}
 	if err := cfg.Validate(); err != nil {
-		return cfg, badInput("%s", oneLine(err))
+		return cfg, refuse(withKeyPrefix(err, "emu-"))
 	}
 	return cfg, nil
 }
@@ -262,7 +262,7 @@ func parseThresholds(raw []string, endpoints []string, stages int) ([]summary.Th
 			err = t.Check(endpoints, stages)
 		}
 		if err != nil {
-			return nil, badInput("%v", err)
+			return nil, refuse(err)
 		}
 		out = append(out, t)
 	}

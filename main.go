@@ -61,7 +61,7 @@ func run(args []string, e appEnv) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil && ee.err.Error() != "" {
-			fmt.Fprintf(e.stderr, "lmibench: %v\n", ee.err)
+			fmt.Fprintf(e.stderr, "lmibench: %s\n", flagText(ee.err))
 		}
 		return ee.code
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 
+	"github.com/lmibench/lmibench/attack"
 	"github.com/lmibench/lmibench/function"
 	"github.com/lmibench/lmibench/internal/mototest"
 )
@@ -414,7 +415,7 @@ func fileHas(t *testing.T, path, s string) bool {
 
 // forEachClient runs a test of the binary's run on each HTTP client.
 func forEachClient(t *testing.T, test func(t *testing.T, client string)) {
-	for _, c := range []string{"fasthttp", "net/http"} {
-		t.Run(strings.ReplaceAll(c, "/", ""), func(t *testing.T) { test(t, c) })
+	for _, c := range attack.Concrete {
+		t.Run(strings.ReplaceAll(string(c), "/", ""), func(t *testing.T) { test(t, string(c)) })
 	}
 }

@@ -35,7 +35,11 @@ func metricsCommand(e appEnv) *cli.Command {
 				}
 			}
 			fetch := func(ctx context.Context, info platform.Info, start, end time.Time) ([]platform.Series, time.Time, error) {
-				return infra.FetchSaved(ctx, info, start, end, e.cloudwatch...)
+				series, ready, err := infra.FetchSaved(ctx, info, start, end, e.cloudwatch...)
+				if errors.Is(err, infra.ErrNoCloudWatch) {
+					err = errors.New("not a run of a stack with --cloudwatch-concurrency: no CloudWatch metrics to fetch")
+				}
+				return series, ready, err
 			}
 			var errs []error
 			for _, f := range files {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -103,6 +104,9 @@ func reportCommand(stdout, stderr io.Writer) *cli.Command {
 				runs = append(runs, rs...)
 			}
 			if runs, err = stats.MergeShards(runs, partial); err != nil {
+				if errors.Is(err, stats.ErrMissing) {
+					return badInput("report: %v (--partial merges those there are)", err)
+				}
 				return badInput("report: %v", err)
 			}
 			for _, r := range runs {

@@ -68,9 +68,10 @@ func runCommand(e appEnv) *cli.Command {
 			ctx, cut, release := interruptContexts(e.interrupts)
 			defer release()
 			out, err := bench.Run(ctx, cut, cfg)
+			var late *bench.LateStart
 			switch {
-			case errors.Is(err, bench.ErrLateStart):
-				return &exitError{code: exitBadInput, err: err}
+			case errors.As(err, &late):
+				return refuse(err)
 			case err != nil:
 				return &exitError{code: exitFailure, err: err}
 			case out.Interrupted:
@@ -104,15 +105,21 @@ func planRun(c *cli.Context, e appEnv) (*bench.Config, error) {
 		LowHashLoops: c.Int("cpu-low-hash-loops"), HighHashLoops: c.Int("cpu-high-hash-loops"),
 	}
 	if err := w.Validate(); err != nil {
-		return nil, badInput("%v", err)
+		return nil, refuse(err)
 	}
 	scenarios, err := w.Select(c.String("scenario"))
 	if err != nil {
-		return nil, badInput("%v", err)
+		return nil, refuse(err)
 	}
 	model := stages.Model(c.String("load-model"))
 	if model != stages.VUs && model != stages.Rate {
 		return nil, badInput("--load-model: %q is neither %s nor %s", model, stages.VUs, stages.Rate)
+	}
+	opts := attack.Options{Model: model, Think: durationOf(c, "think"), MaxInflight: c.Int("max-inflight"),
+		Timeout: durationOf(c, "timeout"), GracefulStop: durationOf(c, "graceful-stop"), Redirects: c.Int("redirects"),
+		Client: attack.Client(c.String("http-client")), HTTP2: c.Bool("http2")}
+	if err := opts.Validate(); err != nil {
+		return nil, refuse(err)
 	}
 	ss, err := stagesFromFlags(c)
 	if err != nil {
@@ -122,37 +129,15 @@ func planRun(c *cli.Context, e appEnv) (*bench.Config, error) {
 	if err != nil {
 		return nil, badInput("stages: %s", oneLine(err))
 	}
-	for _, d := range []struct {
-		flag string
-		min  time.Duration
-	}{{"think", 0}, {"timeout", time.Millisecond}, {"graceful-stop", 0}} {
-		if v := durationOf(c, d.flag); v < d.min {
-			return nil, badInput("--%s: %s must be at least %s", d.flag, v, d.min)
-		}
-	}
-	if n := c.Int("max-inflight"); n < 1 {
-		return nil, badInput("--max-inflight: %d must be at least 1", n)
-	}
-	if n := c.Int("redirects"); n == 0 || n < attack.KeepRedirects {
-		return nil, badInput("--redirects: %d: give how many to follow (1 or more), or -1 to record the 3xx", n)
-	}
-	client, err := attack.ParseClient(c.String("http-client"), c.Bool("http2"))
-	if err != nil {
-		return nil, badInput("%v", err)
-	}
 	targets, err := userTargets(c)
 	if err != nil {
 		return nil, err
 	}
-	tlsCfg, err := tlsConfig(c)
-	if err != nil {
+	if opts.TLS, err = tlsConfig(c); err != nil {
 		return nil, err
 	}
 	cfg := &bench.Config{
-		Scenarios: scenarios, Profile: prof, Stages: ss, StageLabels: bench.StageLabels(ss, model), Model: model,
-		Think: durationOf(c, "think"), MaxInflight: c.Int("max-inflight"),
-		Timeout: durationOf(c, "timeout"), GracefulStop: durationOf(c, "graceful-stop"), Redirects: c.Int("redirects"), TLS: tlsCfg,
-		Client: client, HTTP2: c.Bool("http2"),
+		Scenarios: scenarios, Profile: prof, Stages: ss, StageLabels: bench.StageLabels(ss, model), Options: opts,
 		OutputDir: c.String("output-dir"), CSV: c.String("csv"), Summary: c.String("summary"), Stdout: e.stdout, Log: e.stderr,
 		Live: isTerminal(e.stderr), Width: terminalWidth(e.stderr), LogEvery: 10 * time.Second, Quiet: c.Bool("quiet"),
 		AbortOnFail: c.Bool("abort-on-fail"), AbortDelay: durationOf(c, "abort-delay"),
@@ -165,17 +150,6 @@ func planRun(c *cli.Context, e appEnv) (*bench.Config, error) {
 		if err := planUpload(cfg); err != nil {
 			return nil, err
 		}
-	}
-	if err := bench.CheckOutputDir(cfg.OutputDir); err != nil {
-		return nil, badInput("%v", err)
-	}
-	if cfg.CSV != "" && cfg.CSV != "-" {
-		if err := checkWritable(cfg.CSV); err != nil {
-			return nil, badInput("--csv: %v", err)
-		}
-	}
-	if cfg.Summary == "-" && cfg.CSV == "-" {
-		return nil, badInput("--summary - and --csv -: only one of them can have stdout")
 	}
 	names := platform.Names(targets)
 	if targets == nil {
@@ -192,15 +166,15 @@ func planRun(c *cli.Context, e appEnv) (*bench.Config, error) {
 			targets[i].MemoryMB, targets[i].LMI = f.MemoryMB, f.LMI
 		}
 	}
-	if cfg.AbortOnFail && len(cfg.Thresholds) == 0 {
-		return nil, badInput("--abort-on-fail: give the thresholds to abort on with --threshold")
+	if err := cfg.Validate(); err != nil {
+		return nil, refuse(err)
 	}
 	if cfg.Platform, err = choosePlatform(c, e, targets); err != nil {
 		return nil, err
 	}
 	if _, isLocal := cfg.Platform.(*local.Platform); !isLocal && !c.Bool("no-preflight") {
 		ctx, cancel := context.WithTimeout(context.Background(), preflightTimeout)
-		err := attack.Preflight(ctx, cfg.Platform.Targets(), tlsCfg)
+		err := attack.Preflight(ctx, cfg.Platform.Targets(), opts.TLS)
 		cancel()
 		if err != nil {
 			return nil, badInput("%v (--no-preflight skips this check)", err)
@@ -360,14 +334,6 @@ func setFlags(c *cli.Context, targets []platform.Target) map[string]string {
 		out["body"] = fmt.Sprintf("(%d bytes)", len(b))
 	}
 	return out
-}
-
-func checkWritable(path string) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
-	if err != nil {
-		return err
-	}
-	return f.Close()
 }
 
 // isTerminal reports whether w is a terminal, for in-place progress.

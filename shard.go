@@ -57,7 +57,7 @@ func planShard(c *cli.Context, cfg *bench.Config) error {
 		return badInput("--shard %s: shards run one scenario each (give --scenario): the next one's start would differ between machines", cfg.Shard)
 	case !cfg.StartAt.IsZero():
 		if err := bench.CheckStart(cfg.StartAt, cfg.StartTolerance, time.Now()); err != nil {
-			return badInput("%v", err)
+			return refuse(err)
 		}
 	}
 	cfg.ShardLabel = c.String("shard-label")

@@ -38,7 +38,7 @@ func userTargets(c *cli.Context) ([]platform.Target, error) {
 	for _, raw := range c.StringSlice("target") {
 		t, err := platform.ParseTarget(raw)
 		if err != nil {
-			return nil, badInput("%v", err)
+			return nil, refuse(err)
 		}
 		t.Method, t.Header, t.Body = strings.ToUpper(c.String("method")), header.Clone(), body
 		out = append(out, t)

@@ -16,6 +16,7 @@ import (
 	"net"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -23,6 +24,7 @@ import (
 
 	"github.com/lmibench/lmibench/platform"
 	"github.com/lmibench/lmibench/rows"
+	"github.com/lmibench/lmibench/setting"
 	"github.com/lmibench/lmibench/stages"
 )
 
@@ -44,13 +46,12 @@ const (
 	recordBuffer = 2048
 )
 
-// Config is one run of a profile against endpoints.
-type Config struct {
-	Scenario string
-	// Endpoints are the benchmarked URLs, with the workload's query set.
-	Endpoints []platform.Target
-	Profile   *stages.Profile
-	Model     stages.Model
+// Options are how an endpoint's requests are paced and sent, the same for
+// every endpoint and scenario of a run: bench.Config embeds them and hands
+// them over whole. A zero field takes its default (Default*), except that
+// a zero Think or GracefulStop means none.
+type Options struct {
+	Model stages.Model
 	// Think is each virtual user's pause after a response (VUs model).
 	Think time.Duration
 	// MaxInflight caps the open model's requests in flight per endpoint.
@@ -60,21 +61,79 @@ type Config struct {
 	// GracefulStop is how long in-flight requests may finish after the
 	// profile ends or Stop is called, before they are cut short.
 	GracefulStop time.Duration
-	// TLS, when set, is the client's TLS configuration (--insecure,
-	// --cacert).
+	// TLS, when set, is the client's TLS configuration.
 	TLS *tls.Config
 	// Redirects is how many redirects a request follows before it fails;
-	// KeepRedirects records the 3xx itself instead; 0 takes the default.
+	// KeepRedirects records the 3xx itself instead.
 	Redirects int
-	// Shard is this machine's share of the profile; the zero value is all.
-	Shard stages.Shard
-	// StartAt, when set, is the run clock's zero (every shard's, --start-at)
-	// instead of the moment of Start.
-	StartAt time.Time
 	// Client is the HTTP client; "" is AutoClient.
 	Client Client
 	// HTTP2 asks for HTTP/2 where the server offers it (net/http).
 	HTTP2 bool
+}
+
+// withDefaults fills the zero fields that have a default.
+func (o Options) withDefaults() Options {
+	if o.Model == "" {
+		o.Model = stages.VUs
+	}
+	if o.MaxInflight == 0 {
+		o.MaxInflight = DefaultMaxInflight
+	}
+	if o.Timeout == 0 {
+		o.Timeout = DefaultTimeout
+	}
+	if o.Redirects == 0 {
+		o.Redirects = DefaultRedirects
+	}
+	if o.Client == "" {
+		o.Client = AutoClient
+	}
+	return o
+}
+
+// Validate reports every option that cannot be used, as *setting.Error
+// joined, keyed as the CLI's flags are.
+func (o Options) Validate() error {
+	var errs []error
+	bad := func(key, format string, a ...any) { errs = append(errs, setting.Errorf(key, "", format, a...)) }
+	if o.Model != stages.VUs && o.Model != stages.Rate {
+		bad("load-model", "%q is neither %s nor %s", o.Model, stages.VUs, stages.Rate)
+	}
+	for _, d := range []struct {
+		key    string
+		v, min time.Duration
+	}{{"think", o.Think, 0}, {"timeout", o.Timeout, time.Millisecond}, {"graceful-stop", o.GracefulStop, 0}} {
+		if d.v < d.min {
+			bad(d.key, "%s must be at least %s", d.v, d.min)
+		}
+	}
+	if o.MaxInflight < 1 {
+		bad("max-inflight", "%d must be at least 1", o.MaxInflight)
+	}
+	if o.Redirects == 0 || o.Redirects < KeepRedirects {
+		bad("redirects", "%d: give how many to follow (1 or more), or %d to record the 3xx", o.Redirects, KeepRedirects)
+	}
+	if !slices.Contains(Clients, o.Client) {
+		bad("http-client", "%q is not one of %s", o.Client, clientNames())
+	} else if o.HTTP2 && o.Client == FastHTTP {
+		errs = append(errs, ErrHTTP2OnFastHTTP)
+	}
+	return errors.Join(errs...)
+}
+
+// Config is one run of a profile against endpoints.
+type Config struct {
+	Options
+	Scenario string
+	// Endpoints are the benchmarked URLs, with the workload's query set.
+	Endpoints []platform.Target
+	Profile   *stages.Profile
+	// Shard is this machine's share of the profile; the zero value is all.
+	Shard stages.Shard
+	// StartAt, when set, is the run clock's zero (every shard's) instead
+	// of the moment of Start.
+	StartAt time.Time
 }
 
 // Attack is a running load test. Start it, read its records until the
@@ -96,28 +155,14 @@ type Attack struct {
 // errKilled is the cause given to requests cut short at the hard stop.
 var errKilled = errors.New(rows.ErrStopped)
 
-// New checks cfg, fills in defaults and prepares an attack.
+// New fills in cfg's defaults, checks it and prepares an attack.
 func New(cfg Config) (*Attack, error) {
 	if cfg.Profile == nil || len(cfg.Endpoints) == 0 {
 		return nil, errors.New("attack: a profile and at least one endpoint are needed")
 	}
-	if cfg.Model == "" {
-		cfg.Model = stages.VUs
-	}
-	if cfg.Model != stages.VUs && cfg.Model != stages.Rate {
-		return nil, fmt.Errorf("attack: unknown load model %q", cfg.Model)
-	}
-	if cfg.MaxInflight <= 0 {
-		cfg.MaxInflight = DefaultMaxInflight
-	}
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = DefaultTimeout
-	}
-	if cfg.GracefulStop < 0 {
-		cfg.GracefulStop = 0
-	}
-	if cfg.Redirects == 0 {
-		cfg.Redirects = DefaultRedirects
+	cfg.Options = cfg.Options.withDefaults()
+	if err := cfg.Options.Validate(); err != nil {
+		return nil, err
 	}
 	a := &Attack{cfg: cfg, stop: make(chan struct{}), proxy: envProxy()}
 	var err error

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/lmibench/lmibench/function"
+	"github.com/lmibench/lmibench/internal/proftest"
 	"github.com/lmibench/lmibench/platform"
 	"github.com/lmibench/lmibench/rows"
 	"github.com/lmibench/lmibench/stages"
@@ -58,16 +59,13 @@ func newAttack(t *testing.T, cfg Config) *Attack {
 }
 
 func TestVUsAgainstTheFunction(t *testing.T) {
-	bothClients(t, func(t *testing.T, client Client) {
+	forEachClient(t, func(t *testing.T, client Client) {
 		var c counter
 		srv := httptest.NewServer(c.wrap(function.New()))
 		defer srv.Close()
-		prof := profile(t, true, stages.Stage{Duration: 500 * time.Millisecond, Target: 4},
+		prof := proftest.New(t, true, stages.Stage{Duration: 500 * time.Millisecond, Target: 4},
 			stages.Stage{Duration: time.Second, Target: 4}, stages.Stage{Duration: 500 * time.Millisecond, Target: 8})
-		a := newAttack(t, Config{Client: client,
-			Scenario: "fast-io", Profile: prof, Model: stages.VUs, Think: 10 * time.Millisecond, GracefulStop: time.Second,
-			Endpoints: []platform.Target{{Name: "lmi", URL: srv.URL + "/?delay_ms=20"}},
-		})
+		a := newAttack(t, Config{Scenario: "fast-io", Profile: prof, Endpoints: []platform.Target{{Name: "lmi", URL: srv.URL + "/?delay_ms=20"}}, Options: Options{Client: client, Model: stages.VUs, Think: 10 * time.Millisecond, GracefulStop: time.Second}})
 		recs := collect(t, a)
 
 		if got, want := int64(len(recs)), c.requests.Load(); got != want || got == 0 {
@@ -99,7 +97,7 @@ func TestVUsAgainstTheFunction(t *testing.T) {
 }
 
 func TestEndpointsDoNotThrottleEachOther(t *testing.T) {
-	bothClients(t, func(t *testing.T, client Client) {
+	forEachClient(t, func(t *testing.T, client Client) {
 		// The slow endpoint holds its requests until the fast one has answered
 		// 100: were the endpoints sharing workers or a pacer, the fast one would
 		// stall behind the slow one and the run would never get there.
@@ -111,9 +109,8 @@ func TestEndpointsDoNotThrottleEachOther(t *testing.T) {
 		defer fs.Close()
 		ss := httptest.NewServer(slow.wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-release })))
 		defer ss.Close()
-		prof := profile(t, true, stages.Stage{Duration: time.Nanosecond, Target: 2}, stages.Stage{Duration: time.Hour, Target: 2})
-		a = newAttack(t, Config{Client: client, Profile: prof, Think: time.Millisecond, GracefulStop: time.Hour,
-			Endpoints: []platform.Target{{Name: "fast", URL: fs.URL}, {Name: "slow", URL: ss.URL}}})
+		prof := proftest.New(t, true, stages.Stage{Duration: time.Nanosecond, Target: 2}, stages.Stage{Duration: time.Hour, Target: 2})
+		a = newAttack(t, Config{Profile: prof, Endpoints: []platform.Target{{Name: "fast", URL: fs.URL}, {Name: "slow", URL: ss.URL}}, Options: Options{Client: client, Think: time.Millisecond, GracefulStop: time.Hour}})
 		recs := collect(t, a)
 		per := map[string]int{}
 		for _, r := range recs {
@@ -129,13 +126,13 @@ func TestEndpointsDoNotThrottleEachOther(t *testing.T) {
 }
 
 func TestRateSendsItsSchedule(t *testing.T) {
-	bothClients(t, func(t *testing.T, client Client) {
+	forEachClient(t, func(t *testing.T, client Client) {
 		var c counter
 		srv := httptest.NewServer(c.wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {})))
 		defer srv.Close()
 		// 0→400 req/s over 1s (200) then 400 for 1s (400): 600 requests.
-		prof := profile(t, false, stages.Stage{Duration: time.Second, Target: 400}, stages.Stage{Duration: time.Second, Target: 400})
-		a := newAttack(t, Config{Client: client, Profile: prof, Model: stages.Rate, GracefulStop: time.Second, Endpoints: []platform.Target{{Name: "x", URL: srv.URL}}})
+		prof := proftest.New(t, false, stages.Stage{Duration: time.Second, Target: 400}, stages.Stage{Duration: time.Second, Target: 400})
+		a := newAttack(t, Config{Profile: prof, Endpoints: []platform.Target{{Name: "x", URL: srv.URL}}, Options: Options{Client: client, Model: stages.Rate, GracefulStop: time.Second}})
 		recs := collect(t, a)
 		if n := c.requests.Load(); n < 594 || n > 600 || int64(len(recs)) != n {
 			t.Fatalf("server counted %d, rows %d; want 600 within 1%%", n, len(recs))
@@ -144,7 +141,7 @@ func TestRateSendsItsSchedule(t *testing.T) {
 }
 
 func TestFaultsAreRows(t *testing.T) {
-	bothClients(t, func(t *testing.T, client Client) {
+	forEachClient(t, func(t *testing.T, client Client) {
 		hang := make(chan struct{})
 		defer close(hang)
 		var c counter
@@ -170,9 +167,8 @@ func TestFaultsAreRows(t *testing.T) {
 		refused := "http://" + closed.Addr().String() + "/"
 		closed.Close()
 
-		prof := profile(t, true, stages.Stage{Duration: time.Nanosecond, Target: 2}, stages.Stage{Duration: 600 * time.Millisecond, Target: 2})
-		a := newAttack(t, Config{Client: client, Profile: prof, Think: 20 * time.Millisecond, GracefulStop: 300 * time.Millisecond,
-			Endpoints: []platform.Target{{Name: "hang", URL: srv.URL + "/hang"}, {Name: "reset", URL: srv.URL + "/reset"}, {Name: "500", URL: srv.URL + "/500"}, {Name: "refused", URL: refused}}})
+		prof := proftest.New(t, true, stages.Stage{Duration: time.Nanosecond, Target: 2}, stages.Stage{Duration: 600 * time.Millisecond, Target: 2})
+		a := newAttack(t, Config{Profile: prof, Endpoints: []platform.Target{{Name: "hang", URL: srv.URL + "/hang"}, {Name: "reset", URL: srv.URL + "/reset"}, {Name: "500", URL: srv.URL + "/500"}, {Name: "refused", URL: refused}}, Options: Options{Client: client, Think: 20 * time.Millisecond, GracefulStop: 300 * time.Millisecond}})
 		recs := collect(t, a)
 		kinds := map[string]map[string]int{}
 		reached := 0
@@ -210,11 +206,11 @@ func TestFaultsAreRows(t *testing.T) {
 }
 
 func TestTimeoutIsARow(t *testing.T) {
-	bothClients(t, func(t *testing.T, client Client) {
+	forEachClient(t, func(t *testing.T, client Client) {
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }))
 		defer srv.Close()
-		prof := profile(t, true, stages.Stage{Duration: time.Nanosecond, Target: 1}, stages.Stage{Duration: 250 * time.Millisecond, Target: 1})
-		a := newAttack(t, Config{Client: client, Profile: prof, Think: 0, Timeout: 100 * time.Millisecond, Endpoints: []platform.Target{{Name: "x", URL: srv.URL}}})
+		prof := proftest.New(t, true, stages.Stage{Duration: time.Nanosecond, Target: 1}, stages.Stage{Duration: 250 * time.Millisecond, Target: 1})
+		a := newAttack(t, Config{Profile: prof, Endpoints: []platform.Target{{Name: "x", URL: srv.URL}}, Options: Options{Client: client, Think: 0, Timeout: 100 * time.Millisecond}})
 		recs := collect(t, a)
 		if len(recs) < 2 {
 			t.Fatalf("rows = %d; want one per 100ms timeout", len(recs))
@@ -228,7 +224,7 @@ func TestTimeoutIsARow(t *testing.T) {
 }
 
 func TestStopKeepsEveryRow(t *testing.T) {
-	bothClients(t, func(t *testing.T, client Client) {
+	forEachClient(t, func(t *testing.T, client Client) {
 		// Stop comes inside the 40th request: no request is sent after it, and
 		// those in flight finish within the graceful stop.
 		var a *Attack
@@ -242,9 +238,8 @@ func TestStopKeepsEveryRow(t *testing.T) {
 		}}
 		srv := httptest.NewServer(c.wrap(function.New()))
 		defer srv.Close()
-		prof := profile(t, true, stages.Stage{Duration: time.Nanosecond, Target: 8}, stages.Stage{Duration: time.Hour, Target: 8})
-		a = newAttack(t, Config{Client: client, Profile: prof, Think: 0, GracefulStop: time.Hour,
-			Endpoints: []platform.Target{{Name: "x", URL: srv.URL + "/?delay_ms=50"}}})
+		prof := proftest.New(t, true, stages.Stage{Duration: time.Nanosecond, Target: 8}, stages.Stage{Duration: time.Hour, Target: 8})
+		a = newAttack(t, Config{Profile: prof, Endpoints: []platform.Target{{Name: "x", URL: srv.URL + "/?delay_ms=50"}}, Options: Options{Client: client, Think: 0, GracefulStop: time.Hour}})
 		recs := collect(t, a)
 		if int64(len(recs)) != c.requests.Load() {
 			t.Fatalf("rows = %d; server counted %d", len(recs), c.requests.Load())
@@ -267,14 +262,14 @@ func TestStopKeepsEveryRow(t *testing.T) {
 }
 
 func TestKillCutsInflight(t *testing.T) {
-	bothClients(t, func(t *testing.T, client Client) {
+	forEachClient(t, func(t *testing.T, client Client) {
 		// The server never answers; once the 3 users' requests are in, Kill.
 		var a *Attack
 		c := counter{atN: 3, at: func() { a.Kill() }}
 		srv := httptest.NewServer(c.wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() })))
 		defer srv.Close()
-		prof := profile(t, true, stages.Stage{Duration: time.Nanosecond, Target: 3}, stages.Stage{Duration: time.Hour, Target: 3})
-		a = newAttack(t, Config{Client: client, Profile: prof, GracefulStop: time.Hour, Endpoints: []platform.Target{{Name: "x", URL: srv.URL}}})
+		prof := proftest.New(t, true, stages.Stage{Duration: time.Nanosecond, Target: 3}, stages.Stage{Duration: time.Hour, Target: 3})
+		a = newAttack(t, Config{Profile: prof, Endpoints: []platform.Target{{Name: "x", URL: srv.URL}}, Options: Options{Client: client, GracefulStop: time.Hour}})
 		recs := collect(t, a)
 		if len(recs) != 3 {
 			t.Fatalf("rows = %d; want the 3 in-flight requests", len(recs))
@@ -288,11 +283,11 @@ func TestKillCutsInflight(t *testing.T) {
 }
 
 func TestDroppedAreRows(t *testing.T) {
-	bothClients(t, func(t *testing.T, client Client) {
+	forEachClient(t, func(t *testing.T, client Client) {
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { time.Sleep(300 * time.Millisecond) }))
 		defer srv.Close()
-		prof := profile(t, false, stages.Stage{Duration: time.Nanosecond, Target: 100}, stages.Stage{Duration: 500 * time.Millisecond, Target: 100})
-		a := newAttack(t, Config{Client: client, Profile: prof, Model: stages.Rate, MaxInflight: 5, GracefulStop: time.Second, Endpoints: []platform.Target{{Name: "x", URL: srv.URL}}})
+		prof := proftest.New(t, false, stages.Stage{Duration: time.Nanosecond, Target: 100}, stages.Stage{Duration: 500 * time.Millisecond, Target: 100})
+		a := newAttack(t, Config{Profile: prof, Endpoints: []platform.Target{{Name: "x", URL: srv.URL}}, Options: Options{Client: client, Model: stages.Rate, MaxInflight: 5, GracefulStop: time.Second}})
 		recs := collect(t, a)
 		dropped := 0
 		for _, r := range recs {
@@ -331,13 +326,12 @@ func TestErrorKind(t *testing.T) {
 // TestNoSecretInErrorRows: a target whose URL holds a token and a password
 // fails to connect; the row's error names the URL without them.
 func TestNoSecretInErrorRows(t *testing.T) {
-	bothClients(t, func(t *testing.T, client Client) {
+	forEachClient(t, func(t *testing.T, client Client) {
 		closed, _ := net.Listen("tcp", "127.0.0.1:0")
 		addr := closed.Addr().String()
 		closed.Close()
-		prof := profile(t, true, stages.Stage{Duration: time.Nanosecond, Target: 1}, stages.Stage{Duration: 50 * time.Millisecond, Target: 1})
-		a := newAttack(t, Config{Client: client, Profile: prof, Think: 10 * time.Millisecond, GracefulStop: time.Second,
-			Endpoints: []platform.Target{{Name: "x", URL: "http://user:hunter2@" + addr + "/p?delay_ms=1&token=s3cret"}}})
+		prof := proftest.New(t, true, stages.Stage{Duration: time.Nanosecond, Target: 1}, stages.Stage{Duration: 50 * time.Millisecond, Target: 1})
+		a := newAttack(t, Config{Profile: prof, Endpoints: []platform.Target{{Name: "x", URL: "http://user:hunter2@" + addr + "/p?delay_ms=1&token=s3cret"}}, Options: Options{Client: client, Think: 10 * time.Millisecond, GracefulStop: time.Second}})
 		recs := collect(t, a)
 		if len(recs) == 0 {
 			t.Fatal("no rows")
@@ -356,8 +350,41 @@ func TestNoSecretInErrorRows(t *testing.T) {
 
 // bothClients runs a test on each HTTP client: every fault must look the
 // same in the rows whichever one sent the requests.
-func bothClients(t *testing.T, test func(t *testing.T, client Client)) {
-	for _, c := range []Client{FastHTTP, NetHTTP} {
+// forEachClient runs test on each concrete client.
+func forEachClient(t *testing.T, test func(t *testing.T, client Client)) {
+	for _, c := range Concrete {
 		t.Run(strings.ReplaceAll(string(c), "/", ""), func(t *testing.T) { test(t, c) })
+	}
+}
+
+func TestOptionsValidate(t *testing.T) {
+	good := Options{}.withDefaults()
+	for _, tt := range []struct {
+		name string
+		edit func(*Options)
+		want string // "" is valid
+	}{
+		{"defaults", func(*Options) {}, ""},
+		{"keep redirects", func(o *Options) { o.Redirects = KeepRedirects }, ""},
+		{"unknown model", func(o *Options) { o.Model = "waves" }, `load-model: "waves" is neither vus nor rate`},
+		{"negative think", func(o *Options) { o.Think = -time.Second }, "think: -1s must be at least 0s"},
+		{"tiny timeout", func(o *Options) { o.Timeout = time.Microsecond }, "timeout: 1µs must be at least 1ms"},
+		{"negative graceful stop", func(o *Options) { o.GracefulStop = -1 }, "graceful-stop: -1ns must be at least 0s"},
+		{"no in-flight", func(o *Options) { o.MaxInflight = 0 }, "max-inflight: 0 must be at least 1"},
+		{"zero redirects", func(o *Options) { o.Redirects = 0 }, "redirects: 0: give how many to follow"},
+		{"unknown client", func(o *Options) { o.Client = "curl" }, `http-client: "curl" is not one of auto, fasthttp, net/http`},
+		{"HTTP/2 on fasthttp", func(o *Options) { o.Client, o.HTTP2 = FastHTTP, true }, "http2: fasthttp speaks HTTP/1.1 only"},
+		{"two at once", func(o *Options) { o.Think, o.MaxInflight = -1, 0 }, "think: -1ns must be at least 0s\nmax-inflight: 0 must be at least 1"},
+	} {
+		o := good
+		tt.edit(&o)
+		err := o.Validate()
+		if (err == nil) != (tt.want == "") || (err != nil && !strings.Contains(err.Error(), tt.want)) {
+			t.Errorf("%s: Validate() = %v; want %q", tt.name, err, tt.want)
+		}
+	}
+	// Zero values take the defaults in New, and so pass.
+	if _, err := New(Config{Profile: hold(t, true, 1, time.Second), Endpoints: []platform.Target{{Name: "x", URL: "http://127.0.0.1:1/"}}}); err != nil {
+		t.Errorf("New with zero options = %v; want the defaults", err)
 	}
 }

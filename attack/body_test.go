@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lmibench/lmibench/internal/proftest"
 	"github.com/lmibench/lmibench/platform"
 	"github.com/lmibench/lmibench/rows"
 	"github.com/lmibench/lmibench/stages"
@@ -17,15 +18,15 @@ import (
 // bytes_in is exact, and what the attack allocates per request stays far
 // below a body: bodies are read through a bounded buffer and discarded.
 func TestBigBodiesAreCountedNotKept(t *testing.T) {
-	bothClients(t, func(t *testing.T, client Client) {
+	forEachClient(t, func(t *testing.T, client Client) {
 		const size = 50 << 20
 		body := bytes.Repeat([]byte("x"), size)
 		var a *Attack
 		c := counter{atN: 12, at: func() { a.Stop() }}
 		srv := httptest.NewServer(c.wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(body) })))
 		defer srv.Close()
-		prof := profile(t, true, stages.Stage{Duration: time.Nanosecond, Target: 4}, stages.Stage{Duration: time.Hour, Target: 4})
-		a = newAttack(t, Config{Client: client, Profile: prof, Think: 0, GracefulStop: time.Hour, Endpoints: []platform.Target{{Name: "x", URL: srv.URL}}})
+		prof := proftest.New(t, true, stages.Stage{Duration: time.Nanosecond, Target: 4}, stages.Stage{Duration: time.Hour, Target: 4})
+		a = newAttack(t, Config{Profile: prof, Endpoints: []platform.Target{{Name: "x", URL: srv.URL}}, Options: Options{Client: client, Think: 0, GracefulStop: time.Hour}})
 		runtime.GC()
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
@@ -51,7 +52,7 @@ func TestBigBodiesAreCountedNotKept(t *testing.T) {
 // TestEndlessBodyIsCutAtTheTimeout: a body that never ends is a timeout
 // row once --timeout has passed, and the run ends.
 func TestEndlessBodyIsCutAtTheTimeout(t *testing.T) {
-	bothClients(t, func(t *testing.T, client Client) {
+	forEachClient(t, func(t *testing.T, client Client) {
 		chunk := bytes.Repeat([]byte("y"), 64<<10)
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			for r.Context().Err() == nil {
@@ -62,8 +63,8 @@ func TestEndlessBodyIsCutAtTheTimeout(t *testing.T) {
 		}))
 		defer srv.Close()
 		const timeout = 300 * time.Millisecond
-		prof := profile(t, true, stages.Stage{Duration: time.Nanosecond, Target: 2}, stages.Stage{Duration: 500 * time.Millisecond, Target: 2})
-		a := newAttack(t, Config{Client: client, Profile: prof, Timeout: timeout, GracefulStop: time.Hour, Endpoints: []platform.Target{{Name: "x", URL: srv.URL}}})
+		prof := proftest.New(t, true, stages.Stage{Duration: time.Nanosecond, Target: 2}, stages.Stage{Duration: 500 * time.Millisecond, Target: 2})
+		a := newAttack(t, Config{Profile: prof, Endpoints: []platform.Target{{Name: "x", URL: srv.URL}}, Options: Options{Client: client, Timeout: timeout, GracefulStop: time.Hour}})
 		recs := collect(t, a)
 		if len(recs) < 2 {
 			t.Fatalf("rows = %d; want the 2 users' timeouts", len(recs))
@@ -78,7 +79,7 @@ func TestEndlessBodyIsCutAtTheTimeout(t *testing.T) {
 }
 
 func TestRedirects(t *testing.T) {
-	bothClients(t, func(t *testing.T, client Client) {
+	forEachClient(t, func(t *testing.T, client Client) {
 		var c counter
 		mux := http.NewServeMux()
 		mux.HandleFunc("/loop", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/loop", http.StatusFound) })
@@ -87,9 +88,8 @@ func TestRedirects(t *testing.T) {
 		srv := httptest.NewServer(c.wrap(mux))
 		defer srv.Close()
 		run := func(redirects int, path string) []rows.Record {
-			prof := profile(t, true, stages.Stage{Duration: time.Nanosecond, Target: 1}, stages.Stage{Duration: 100 * time.Millisecond, Target: 1})
-			return collect(t, newAttack(t, Config{Client: client, Profile: prof, Think: 20 * time.Millisecond, GracefulStop: time.Second, Redirects: redirects,
-				Endpoints: []platform.Target{{Name: "x", URL: srv.URL + path}}}))
+			prof := proftest.New(t, true, stages.Stage{Duration: time.Nanosecond, Target: 1}, stages.Stage{Duration: 100 * time.Millisecond, Target: 1})
+			return collect(t, newAttack(t, Config{Profile: prof, Endpoints: []platform.Target{{Name: "x", URL: srv.URL + path}}, Options: Options{Client: client, Think: 20 * time.Millisecond, GracefulStop: time.Second, Redirects: redirects}}))
 		}
 		for _, tt := range []struct {
 			name      string

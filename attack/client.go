@@ -1,7 +1,6 @@
 package attack
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/lmibench/lmibench/platform"
 	"github.com/lmibench/lmibench/rows"
+	"github.com/lmibench/lmibench/setting"
 )
 
 // Client is the HTTP client an endpoint's requests go through.
@@ -31,27 +31,24 @@ const (
 	NetHTTP Client = "net/http"
 )
 
-// Clients are the values --http-client takes.
-var Clients = []Client{AutoClient, FastHTTP, NetHTTP}
+// Concrete are the HTTP clients a request goes through; Clients are
+// those a run may ask for, auto choosing among them.
+var (
+	Concrete = []Client{FastHTTP, NetHTTP}
+	Clients  = append([]Client{AutoClient}, Concrete...)
+)
 
-// ParseClient reads a --http-client value given with http2, --http2:
-// fasthttp cannot speak HTTP/2.
-func ParseClient(s string, http2 bool) (Client, error) {
-	if s == "" {
-		s = string(AutoClient)
+// ErrHTTP2OnFastHTTP refuses HTTP/2 on the fasthttp client, which speaks
+// HTTP/1.1 only.
+var ErrHTTP2OnFastHTTP = setting.Errorf("http2", "", "fasthttp speaks HTTP/1.1 only; choose the net/http client, or auto")
+
+// clientNames lists Clients for a message.
+func clientNames() string {
+	names := make([]string, len(Clients))
+	for i, c := range Clients {
+		names[i] = string(c)
 	}
-	c := Client(s)
-	if !slices.Contains(Clients, c) {
-		names := make([]string, len(Clients))
-		for i, c := range Clients {
-			names[i] = string(c)
-		}
-		return "", fmt.Errorf("--http-client: %q is not one of %s", s, strings.Join(names, ", "))
-	}
-	if http2 && c == FastHTTP {
-		return "", errors.New("--http2: fasthttp speaks HTTP/1.1 only; give --http-client net/http or auto")
-	}
-	return c, nil
+	return strings.Join(names, ", ")
 }
 
 // userAgent is sent when a target sets none, the same on both clients.
@@ -68,10 +65,7 @@ type choice struct {
 // choose picks each endpoint's client. proxy is the environment's proxy
 // rule, read once for the whole run.
 func choose(cfg *Config, proxy func(*url.URL) (*url.URL, error)) ([]choice, error) {
-	client, err := ParseClient(string(cfg.Client), cfg.HTTP2)
-	if err != nil {
-		return nil, err
-	}
+	client := cfg.Client
 	out := make([]choice, len(cfg.Endpoints))
 	for i, ep := range cfg.Endpoints {
 		u, err := url.Parse(ep.URL)
@@ -83,7 +77,7 @@ func choose(cfg *Config, proxy func(*url.URL) (*url.URL, error)) ([]choice, erro
 		case client != AutoClient:
 			out[i].Client = client
 		case cfg.HTTP2:
-			out[i].Client, out[i].Why = NetHTTP, "--http2"
+			out[i].Client, out[i].Why = NetHTTP, "HTTP/2 was asked for"
 		default:
 			if p, _ := proxy(u); p != nil {
 				out[i].Client, out[i].Why = NetHTTP, "proxy "+p.Host+" from the environment"

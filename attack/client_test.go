@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lmibench/lmibench/internal/proftest"
 	"github.com/lmibench/lmibench/platform"
 	"github.com/lmibench/lmibench/rows"
 	"github.com/lmibench/lmibench/stages"
@@ -20,7 +21,7 @@ import (
 
 // hold is a profile of n users (or req/s) for d, reached at once.
 func hold(t *testing.T, vus bool, n float64, d time.Duration) *stages.Profile {
-	return profile(t, vus, stages.Stage{Duration: time.Nanosecond, Target: n}, stages.Stage{Duration: d, Target: n})
+	return proftest.New(t, vus, stages.Stage{Duration: time.Nanosecond, Target: n}, stages.Stage{Duration: d, Target: n})
 }
 
 // stopping is an attack that a server stops once it has seen what the
@@ -38,7 +39,7 @@ func (s *stopping) stop() { s.a.Load().Stop() }
 // TestOneConnectionPerUser: 8 users sending back to back open no more
 // than 8 connections over hundreds of requests.
 func TestOneConnectionPerUser(t *testing.T) {
-	bothClients(t, func(t *testing.T, client Client) {
+	forEachClient(t, func(t *testing.T, client Client) {
 		var conns atomic.Int64
 		var a *Attack
 		c := counter{atN: 400, at: func() { a.Stop() }}
@@ -50,8 +51,7 @@ func TestOneConnectionPerUser(t *testing.T) {
 		}
 		srv.Start()
 		defer srv.Close()
-		a = newAttack(t, Config{Client: client, Profile: hold(t, true, 8, time.Hour), Think: 0, GracefulStop: time.Hour,
-			Endpoints: []platform.Target{{Name: "x", URL: srv.URL}}})
+		a = newAttack(t, Config{Profile: hold(t, true, 8, time.Hour), Endpoints: []platform.Target{{Name: "x", URL: srv.URL}}, Options: Options{Client: client, Think: 0, GracefulStop: time.Hour}})
 		recs := collect(t, a)
 		if len(recs) < 400 || conns.Load() > 8 {
 			t.Fatalf("%d rows over %d connections; want 400 or more over at most 8", len(recs), conns.Load())
@@ -72,8 +72,7 @@ func TestAutoTakesNetHTTPForAProxy(t *testing.T) {
 	defer proxy.Close()
 	t.Setenv("HTTP_PROXY", proxy.URL)
 	t.Setenv("NO_PROXY", "")
-	a := st.start(t, Config{Profile: hold(t, true, 1, time.Hour), GracefulStop: time.Hour,
-		Endpoints: []platform.Target{{Name: "x", URL: "http://lmibench.invalid/p"}}})
+	a := st.start(t, Config{Profile: hold(t, true, 1, time.Hour), Endpoints: []platform.Target{{Name: "x", URL: "http://lmibench.invalid/p"}}, Options: Options{GracefulStop: time.Hour}})
 	if c, why := a.ClientOf(0); c != NetHTTP || !strings.Contains(why, "proxy") {
 		t.Fatalf("ClientOf = %s (%s); want net/http for the proxy", c, why)
 	}
@@ -81,7 +80,7 @@ func TestAutoTakesNetHTTPForAProxy(t *testing.T) {
 	if len(recs) == 0 || recs[0].Status != 200 || seen.Load() == nil || *seen.Load() != "http://lmibench.invalid/p" {
 		t.Fatalf("rows %v, proxy saw %v; want 200s through the proxy", recs, seen.Load())
 	}
-	if a, _ := New(Config{Profile: hold(t, true, 1, time.Second), Client: FastHTTP, Endpoints: []platform.Target{{Name: "x", URL: "http://lmibench.invalid/p"}}}); a == nil {
+	if a, _ := New(Config{Profile: hold(t, true, 1, time.Second), Endpoints: []platform.Target{{Name: "x", URL: "http://lmibench.invalid/p"}}, Options: Options{Client: FastHTTP}}); a == nil {
 		t.Fatal("--http-client fasthttp refused")
 	} else if c, _ := a.ClientOf(0); c != FastHTTP {
 		t.Fatalf("--http-client fasthttp gave %s", c)
@@ -106,8 +105,7 @@ func TestHTTP2(t *testing.T) {
 		want  string
 	}{{true, "HTTP/2.0"}, {false, "HTTP/1.1"}} {
 		protos.Clear()
-		collect(t, st.start(t, Config{HTTP2: tt.http2, TLS: insecure, Profile: hold(t, true, 1, time.Hour),
-			GracefulStop: time.Hour, Endpoints: []platform.Target{{Name: "x", URL: srv.URL}}}))
+		collect(t, st.start(t, Config{Profile: hold(t, true, 1, time.Hour), Endpoints: []platform.Target{{Name: "x", URL: srv.URL}}, Options: Options{HTTP2: tt.http2, TLS: insecure, GracefulStop: time.Hour}}))
 		n := 0
 		protos.Range(func(k, _ any) bool {
 			n++
@@ -120,7 +118,7 @@ func TestHTTP2(t *testing.T) {
 			t.Errorf("http2 %v: no request reached the server", tt.http2)
 		}
 	}
-	if _, err := New(Config{HTTP2: true, Client: FastHTTP, Profile: hold(t, true, 1, time.Second), Endpoints: []platform.Target{{Name: "x", URL: srv.URL}}}); err == nil {
+	if _, err := New(Config{Profile: hold(t, true, 1, time.Second), Endpoints: []platform.Target{{Name: "x", URL: srv.URL}}, Options: Options{HTTP2: true, Client: FastHTTP}}); err == nil {
 		t.Fatal("fasthttp with HTTP/2 accepted")
 	}
 }
@@ -163,7 +161,7 @@ func rawServer(t *testing.T, answer func(n int, w io.Writer) bool) (string, *ato
 // TestMalformedAnswers: answers that are not HTTP are rows of their own
 // kind on both clients, without the server's bytes.
 func TestMalformedAnswers(t *testing.T) {
-	bothClients(t, func(t *testing.T, client Client) {
+	forEachClient(t, func(t *testing.T, client Client) {
 		for _, tt := range []struct{ name, answer, kind string }{
 			{"garbage", "SSH-2.0-OpenSSH\r\n\r\n", "malformed response"},
 			{"bad status", "HTTP/1.1 abc OK\r\n\r\n", "malformed response"},
@@ -176,8 +174,7 @@ func TestMalformedAnswers(t *testing.T) {
 				st.stop()
 				return false
 			})
-			recs := collect(t, st.start(t, Config{Client: client, Profile: hold(t, true, 1, time.Hour),
-				GracefulStop: time.Hour, Endpoints: []platform.Target{{Name: "x", URL: url}}}))
+			recs := collect(t, st.start(t, Config{Profile: hold(t, true, 1, time.Hour), Endpoints: []platform.Target{{Name: "x", URL: url}}, Options: Options{Client: client, GracefulStop: time.Hour}}))
 			if len(recs) == 0 {
 				t.Fatalf("%s: no rows", tt.name)
 			}
@@ -195,7 +192,7 @@ func TestMalformedAnswers(t *testing.T) {
 // answer, and is sent again on a new connection, as net/http does; no row
 // fails and the server saw one request per row.
 func TestIdleCloseIsNotAnError(t *testing.T) {
-	bothClients(t, func(t *testing.T, client Client) {
+	forEachClient(t, func(t *testing.T, client Client) {
 		var st stopping
 		var served atomic.Int64
 		url, requests := rawServer(t, func(_ int, w io.Writer) bool {
@@ -205,8 +202,7 @@ func TestIdleCloseIsNotAnError(t *testing.T) {
 			}
 			return false
 		})
-		recs := collect(t, st.start(t, Config{Client: client, Profile: hold(t, true, 2, time.Hour), Think: 5 * time.Millisecond,
-			GracefulStop: time.Hour, Endpoints: []platform.Target{{Name: "x", URL: url}}}))
+		recs := collect(t, st.start(t, Config{Profile: hold(t, true, 2, time.Hour), Endpoints: []platform.Target{{Name: "x", URL: url}}, Options: Options{Client: client, Think: 5 * time.Millisecond, GracefulStop: time.Hour}}))
 		for _, r := range recs {
 			if r.Status != 200 || r.BytesIn != 2 {
 				t.Fatalf("row %+v; want 200 with 2 bytes", r)
@@ -222,7 +218,7 @@ func TestIdleCloseIsNotAnError(t *testing.T) {
 // sent whole (the server reads every byte), and a server that never reads
 // it makes the request a timeout row, not a hang.
 func TestBigRequestBodies(t *testing.T) {
-	bothClients(t, func(t *testing.T, client Client) {
+	forEachClient(t, func(t *testing.T, client Client) {
 		body := make([]byte, 8<<20)
 		var short, whole atomic.Int64
 		var st stopping
@@ -234,8 +230,7 @@ func TestBigRequestBodies(t *testing.T) {
 			}
 		}))
 		defer srv.Close()
-		recs := collect(t, st.start(t, Config{Client: client, Profile: hold(t, true, 2, time.Hour), Think: 0, GracefulStop: time.Hour,
-			Endpoints: []platform.Target{{Name: "x", URL: srv.URL, Method: http.MethodPost, Body: body}}}))
+		recs := collect(t, st.start(t, Config{Profile: hold(t, true, 2, time.Hour), Endpoints: []platform.Target{{Name: "x", URL: srv.URL, Method: http.MethodPost, Body: body}}, Options: Options{Client: client, Think: 0, GracefulStop: time.Hour}}))
 		if len(recs) == 0 || short.Load() != 0 {
 			t.Fatalf("%d rows, %d bodies cut short at the server; want every body whole", len(recs), short.Load())
 		}
@@ -278,8 +273,7 @@ func TestBigRequestBodies(t *testing.T) {
 		}()
 		const timeout = 300 * time.Millisecond
 		huge := make([]byte, 64<<20)
-		recs = collect(t, deaf.start(t, Config{Client: client, Profile: hold(t, true, 1, time.Hour), Timeout: timeout, GracefulStop: time.Hour,
-			Endpoints: []platform.Target{{Name: "x", URL: "http://" + ln.Addr().String() + "/", Method: http.MethodPost, Body: huge}}}))
+		recs = collect(t, deaf.start(t, Config{Profile: hold(t, true, 1, time.Hour), Endpoints: []platform.Target{{Name: "x", URL: "http://" + ln.Addr().String() + "/", Method: http.MethodPost, Body: huge}}, Options: Options{Client: client, Timeout: timeout, GracefulStop: time.Hour}}))
 		if len(recs) == 0 {
 			t.Fatal("no rows from the deaf server")
 		}

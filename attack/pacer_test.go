@@ -6,18 +6,10 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/lmibench/lmibench/internal/proftest"
 	"github.com/lmibench/lmibench/rows"
 	"github.com/lmibench/lmibench/stages"
 )
-
-func profile(t *testing.T, integer bool, ss ...stages.Stage) *stages.Profile {
-	t.Helper()
-	p, err := stages.New(ss, integer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
 
 // drive runs a pacer in the scenario loop with users whose every request
 // takes latency. It returns the send times and the in-flight count right
@@ -57,7 +49,7 @@ func (s *sleeper) close() {}
 
 func TestVUPacerFollowsTheRamp(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		prof := profile(t, true, stages.Stage{Duration: 4 * time.Second, Target: 8},
+		prof := proftest.New(t, true, stages.Stage{Duration: 4 * time.Second, Target: 8},
 			stages.Stage{Duration: 2 * time.Second, Target: 8}, stages.Stage{Duration: 2 * time.Second, Target: 0})
 		start := time.Now()
 		p := newVUPacer(prof, stages.Shard{}, start, make(chan struct{}), 0)
@@ -103,7 +95,7 @@ func TestVUPacerFollowsTheRamp(t *testing.T) {
 
 func TestVUPacerThinkTime(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		prof := profile(t, true, stages.Stage{Duration: time.Nanosecond, Target: 1}, stages.Stage{Duration: 10 * time.Second, Target: 1})
+		prof := proftest.New(t, true, stages.Stage{Duration: time.Nanosecond, Target: 1}, stages.Stage{Duration: 10 * time.Second, Target: 1})
 		start := time.Now()
 		p := newVUPacer(prof, stages.Shard{}, start, make(chan struct{}), 400*time.Millisecond)
 		sent, _ := drive(p, start, 100*time.Millisecond)
@@ -121,7 +113,7 @@ func TestVUPacerThinkTime(t *testing.T) {
 
 func TestVUPacerStopsWhenTold(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		prof := profile(t, true, stages.Stage{Duration: time.Nanosecond, Target: 1}, stages.Stage{Duration: time.Hour, Target: 1})
+		prof := proftest.New(t, true, stages.Stage{Duration: time.Nanosecond, Target: 1}, stages.Stage{Duration: time.Hour, Target: 1})
 		start := time.Now()
 		stop := make(chan struct{})
 		p := newVUPacer(prof, stages.Shard{}, start, stop, 0)
@@ -139,7 +131,7 @@ func TestVUPacerStopsWhenTold(t *testing.T) {
 func TestRatePacerSchedule(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		// 0→100 req/s over 2s (100 requests), 100 req/s for 1s (100 more).
-		prof := profile(t, false, stages.Stage{Duration: 2 * time.Second, Target: 100}, stages.Stage{Duration: time.Second, Target: 100})
+		prof := proftest.New(t, false, stages.Stage{Duration: 2 * time.Second, Target: 100}, stages.Stage{Duration: time.Second, Target: 100})
 		start := time.Now()
 		p := newRatePacer(prof, stages.Shard{}, start, make(chan struct{}), 1000, func(time.Duration) { t.Error("dropped a request; want none") })
 		sent, _ := drive(p, start, 5*time.Millisecond)
@@ -156,7 +148,7 @@ func TestRatePacerSchedule(t *testing.T) {
 
 func TestRatePacerDropsAboveMaxInflight(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		prof := profile(t, false, stages.Stage{Duration: time.Nanosecond, Target: 100}, stages.Stage{Duration: 2 * time.Second, Target: 100})
+		prof := proftest.New(t, false, stages.Stage{Duration: time.Nanosecond, Target: 100}, stages.Stage{Duration: 2 * time.Second, Target: 100})
 		start := time.Now()
 		var drops []time.Duration
 		p := newRatePacer(prof, stages.Shard{}, start, make(chan struct{}), 10, func(due time.Duration) { drops = append(drops, due) })

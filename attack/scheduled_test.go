@@ -5,6 +5,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/lmibench/lmibench/internal/proftest"
 	"github.com/lmibench/lmibench/stages"
 )
 
@@ -15,7 +16,7 @@ import (
 // their lateness is the stall, not hidden.
 func TestScheduledTimesAreTheSchedule(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		prof := profile(t, false, stages.Stage{Duration: time.Second, Target: 100}, stages.Stage{Duration: 3 * time.Second, Target: 100})
+		prof := proftest.New(t, false, stages.Stage{Duration: time.Second, Target: 100}, stages.Stage{Duration: 3 * time.Second, Target: 100})
 		start := time.Now()
 		p := newRatePacer(prof, stages.Shard{}, start, make(chan struct{}), 1<<20, func(time.Duration) { t.Error("dropped") })
 		var lags []time.Duration

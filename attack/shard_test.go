@@ -7,6 +7,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/lmibench/lmibench/internal/proftest"
 	"github.com/lmibench/lmibench/stages"
 )
 
@@ -54,7 +55,7 @@ func TestShardsAddUpToOneMachine(t *testing.T) {
 			}
 			t.Run(pc.name+"/"+string(model), func(t *testing.T) {
 				synctest.Test(t, func(t *testing.T) {
-					prof := profile(t, model == stages.VUs, pc.ss...)
+					prof := proftest.New(t, model == stages.VUs, pc.ss...)
 					newPacer := func(s stages.Shard, start time.Time) pacer {
 						if model == stages.VUs {
 							return newVUPacer(prof, s, start, make(chan struct{}), 50*time.Millisecond)

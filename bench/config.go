@@ -1,7 +1,7 @@
 package bench
 
 import (
-	"crypto/tls"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -10,6 +10,7 @@ import (
 	"github.com/lmibench/lmibench/attack"
 	"github.com/lmibench/lmibench/cost"
 	"github.com/lmibench/lmibench/platform"
+	"github.com/lmibench/lmibench/setting"
 	"github.com/lmibench/lmibench/stages"
 	"github.com/lmibench/lmibench/summary"
 )
@@ -23,19 +24,9 @@ type Config struct {
 	Profile     *stages.Profile
 	Stages      []stages.Stage
 	StageLabels []string
-	Model       stages.Model
-	Think       time.Duration
-	// MaxInflight caps the open model's requests in flight per endpoint.
-	MaxInflight  int
-	Timeout      time.Duration
-	GracefulStop time.Duration
-	// Redirects followed per request (attack.Config.Redirects).
-	Redirects int
-	// TLS is the client's TLS configuration; nil for Go's defaults.
-	TLS *tls.Config
-	// Client and HTTP2 choose the HTTP client (attack.Config's).
-	Client attack.Client
-	HTTP2  bool
+	// Options are how requests are paced and sent, handed to each
+	// scenario's attack as they are.
+	attack.Options
 
 	// Platform is what the scenarios run against.
 	Platform platform.Platform
@@ -90,15 +81,52 @@ type Config struct {
 	Flags   map[string]string
 }
 
-// CheckOutputDir creates dir if needed and proves it writable, so a run is
-// refused before its first request rather than losing what it recorded.
-func CheckOutputDir(dir string) error {
+// Validate checks the run before anything is sent, so a run is refused
+// before its first request rather than losing what it recorded: the
+// options, the profile and scenarios, that the output directory (created
+// if need be) and a CSV file can be written, that stdout carries one
+// thing, that aborting has thresholds to abort on. Each problem is a
+// *setting.Error, joined.
+func (cfg *Config) Validate() error {
+	errs := []error{cfg.Options.Validate()}
+	if cfg.Profile == nil || len(cfg.Scenarios) == 0 {
+		errs = append(errs, errors.New("a run needs a profile and a scenario"))
+	}
+	if err := checkDir(cfg.OutputDir); err != nil {
+		errs = append(errs, &setting.Error{Key: "output-dir", Err: err})
+	}
+	if cfg.CSV != "" && cfg.CSV != "-" {
+		if err := checkWritable(cfg.CSV); err != nil {
+			errs = append(errs, &setting.Error{Key: "csv", Err: err})
+		}
+	}
+	if cfg.Summary == "-" && cfg.CSV == "-" {
+		errs = append(errs, setting.Errorf("summary", "-", "the CSV stream has stdout already: only one of them can have stdout"))
+	}
+	if cfg.AbortOnFail && len(cfg.Thresholds) == 0 {
+		errs = append(errs, setting.Errorf("abort-on-fail", "", "give the thresholds to abort on"))
+	}
+	return errors.Join(errs...)
+}
+
+// checkDir creates dir if needed and proves it writable.
+func checkDir(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("--output-dir: %w", err)
+		return err
 	}
 	probe, err := os.CreateTemp(dir, ".lmibench-probe-*")
 	if err != nil {
-		return fmt.Errorf("--output-dir: %s is not writable: %w", dir, err)
+		return fmt.Errorf("%s is not writable: %w", dir, err)
 	}
 	return os.Remove(probe.Name())
+}
+
+// checkWritable proves a file can be written where path says, leaving it
+// as it was.
+func checkWritable(path string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	if err != nil {
+		return err
+	}
+	return f.Close()
 }

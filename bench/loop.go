@@ -10,6 +10,7 @@ import (
 	"github.com/lmibench/lmibench/platform"
 	"github.com/lmibench/lmibench/report"
 	"github.com/lmibench/lmibench/runfiles"
+	"github.com/lmibench/lmibench/setting"
 	"github.com/lmibench/lmibench/summary"
 )
 
@@ -146,7 +147,7 @@ func writeSummaries(cfg *Config, results []*Result) error {
 		all[i] = r.Summary
 	}
 	if err := runfiles.WriteJSONTo(cfg.Summary, cfg.Stdout, all); err != nil {
-		return fmt.Errorf("--summary: %w", err)
+		return &setting.Error{Key: "summary", Err: err}
 	}
 	return nil
 }

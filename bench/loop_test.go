@@ -3,6 +3,7 @@ package bench
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/lmibench/lmibench/function"
 	"github.com/lmibench/lmibench/platform"
+	"github.com/lmibench/lmibench/setting"
 )
 
 // fakePlatform records how the loop drives it. Prepare fails or blocks
@@ -108,8 +110,9 @@ func TestLoopStopsWhenInterruptedWhilePreparing(t *testing.T) {
 func TestLoopSaysWhenTheStreamCannotBeWritten(t *testing.T) {
 	cfg := config(t, "http://127.0.0.1:1", &bytes.Buffer{})
 	cfg.CSV = filepath.Join(t.TempDir(), "missing", "all.csv")
-	if _, err := Run(context.Background(), context.Background(), cfg); err == nil || !strings.Contains(err.Error(), "--csv") {
-		t.Fatalf("Run() with an unwritable --csv = %v; want an error naming --csv", err)
+	var se *setting.Error
+	if _, err := Run(context.Background(), context.Background(), cfg); !errors.As(err, &se) || se.Key != "csv" {
+		t.Fatalf("Run() with an unwritable CSV stream = %v; want an error naming the csv setting", err)
 	}
 }
 

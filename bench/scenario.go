@@ -47,11 +47,8 @@ func runScenario(ctx, cut context.Context, cfg *Config, i int, sc Scenario, stre
 	if i == 0 && !cfg.StartAt.IsZero() { // every shard's clock starts there
 		start = cfg.StartAt.UTC()
 	}
-	atk, err := attack.New(attack.Config{
-		Scenario: sc.Name, Endpoints: endpoints, Profile: cfg.Profile, Model: cfg.Model, Think: cfg.Think,
-		MaxInflight: cfg.MaxInflight, Timeout: cfg.Timeout, GracefulStop: cfg.GracefulStop, Redirects: cfg.Redirects, TLS: cfg.TLS,
-		Shard: cfg.Shard, StartAt: start, Client: cfg.Client, HTTP2: cfg.HTTP2,
-	})
+	atk, err := attack.New(attack.Config{Options: cfg.Options,
+		Scenario: sc.Name, Endpoints: endpoints, Profile: cfg.Profile, Shard: cfg.Shard, StartAt: start})
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package bench
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -12,10 +13,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lmibench/lmibench/attack"
 	"github.com/lmibench/lmibench/function"
+	"github.com/lmibench/lmibench/internal/proftest"
 	"github.com/lmibench/lmibench/platform"
 	"github.com/lmibench/lmibench/rows"
 	"github.com/lmibench/lmibench/runfiles"
+	"github.com/lmibench/lmibench/setting"
 	"github.com/lmibench/lmibench/stages"
 )
 
@@ -23,16 +27,12 @@ import (
 func config(t *testing.T, url string, log io.Writer) *Config {
 	t.Helper()
 	ss := []stages.Stage{{Duration: time.Millisecond, Target: 2}, {Duration: 300 * time.Millisecond, Target: 2}}
-	prof, err := stages.New(ss, true)
-	if err != nil {
-		t.Fatal(err)
-	}
 	return &Config{
 		Scenarios:   []Scenario{{Name: "fast-io", Work: function.Work{DelayMS: 1}}},
-		Profile:     prof,
+		Profile:     proftest.New(t, true, ss...),
 		Stages:      ss,
 		StageLabels: StageLabels(ss, stages.VUs),
-		Model:       stages.VUs,
+		Options:     attack.Options{Model: stages.VUs, MaxInflight: 1, Timeout: time.Second, Redirects: attack.DefaultRedirects, Client: attack.AutoClient},
 		Platform:    platform.Fixed{{Name: "x", URL: url}},
 		OutputDir:   t.TempDir(),
 		Log:         log,
@@ -122,18 +122,43 @@ func TestRunNeverOverwrites(t *testing.T) {
 	}
 }
 
-func TestCheckOutputDir(t *testing.T) {
+// TestValidate: a run is refused before anything is sent for each of
+// its settings that cannot be used, named by its setting key.
+func TestValidate(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "f")
 	os.WriteFile(file, nil, 0o644)
-	if err := CheckOutputDir(filepath.Join(file, "sub")); err == nil || !strings.Contains(err.Error(), "--output-dir") {
-		t.Fatalf("CheckOutputDir(under a file) = %v; want an --output-dir error", err)
+	for _, tt := range []struct {
+		name string
+		edit func(*Config)
+		want string // "" is valid
+	}{
+		{"valid", func(*Config) {}, ""},
+		{"output dir under a file", func(c *Config) { c.OutputDir = filepath.Join(file, "sub") }, "output-dir: "},
+		{"csv under a file", func(c *Config) { c.CSV = filepath.Join(file, "x.csv") }, "csv: "},
+		{"stdout twice", func(c *Config) { c.CSV, c.Summary = "-", "-" }, "summary -: the CSV stream has stdout already"},
+		{"abort without thresholds", func(c *Config) { c.AbortOnFail = true }, "abort-on-fail: give the thresholds to abort on"},
+		{"an option", func(c *Config) { c.Think = -time.Second }, "think: -1s must be at least 0s"},
+		{"no profile", func(c *Config) { c.Profile = nil }, "a run needs a profile"},
+	} {
+		cfg := config(t, "http://127.0.0.1:1", io.Discard)
+		tt.edit(cfg)
+		err := cfg.Validate()
+		if (err == nil) != (tt.want == "") || (err != nil && !strings.Contains(err.Error(), tt.want)) {
+			t.Errorf("%s: Validate() = %v; want %q", tt.name, err, tt.want)
+		}
+		var se *setting.Error
+		if err != nil && tt.name != "no profile" && !errors.As(err, &se) {
+			t.Errorf("%s: %v is not a setting.Error", tt.name, err)
+		}
 	}
 	dir := filepath.Join(t.TempDir(), "new")
-	if err := CheckOutputDir(dir); err != nil {
-		t.Fatalf("CheckOutputDir(new dir) = %v", err)
+	cfg := config(t, "http://127.0.0.1:1", io.Discard)
+	cfg.OutputDir = dir
+	if err := cfg.Validate(); err != nil {
+		t.Fatalf("Validate(new dir) = %v", err)
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
-		t.Fatalf("CheckOutputDir left %v behind", entries)
+		t.Fatalf("Validate left %v behind", entries)
 	}
 }
 

@@ -2,20 +2,27 @@ package bench
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 )
 
-// ErrLateStart is a shard that would start later than its tolerance past
-// --start-at: its share of the load would come late, so it sends nothing.
-var ErrLateStart = errors.New("late for --start-at")
+// LateStart is a shard that would start later than its tolerance past the
+// shared start (At): its share of the load would come late, so it sends
+// nothing.
+type LateStart struct {
+	At              time.Time
+	Late, Tolerance time.Duration
+}
+
+func (e *LateStart) Error() string {
+	return fmt.Sprintf("late for the start at %s: %s past it, more than the tolerance of %s; this shard sends nothing",
+		e.At.UTC().Format(time.RFC3339), e.Late.Round(time.Millisecond), e.Tolerance)
+}
 
 // CheckStart refuses a start that is already more than tolerance past at.
 func CheckStart(at time.Time, tolerance time.Duration, now time.Time) error {
 	if late := now.Sub(at); late > tolerance {
-		return fmt.Errorf("%w %s: %s past it, more than --start-tolerance %s; this shard sends nothing (give every shard a --start-at a little ahead)",
-			ErrLateStart, at.UTC().Format(time.RFC3339), late.Round(time.Millisecond), tolerance)
+		return &LateStart{At: at, Late: late, Tolerance: tolerance}
 	}
 	return nil
 }

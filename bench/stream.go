@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/lmibench/lmibench/rows"
+	"github.com/lmibench/lmibench/setting"
 )
 
 // stream is the --csv stream, one header for every scenario. Once a write
@@ -30,13 +31,13 @@ func openStream(cfg *Config) (*stream, error) {
 	if cfg.CSV != "-" {
 		f, err := os.Create(cfg.CSV)
 		if err != nil {
-			return nil, fmt.Errorf("--csv: %w", err)
+			return nil, &setting.Error{Key: "csv", Err: err}
 		}
 		w, s.closeFile = f, f.Close
 	}
 	var err error
 	if s.w, err = rows.NewCSVWriter(w); err != nil {
-		return nil, errors.Join(fmt.Errorf("--csv %s: %w", cfg.CSV, err), s.closeFile())
+		return nil, errors.Join(&setting.Error{Key: "csv", Value: cfg.CSV, Err: err}, s.closeFile())
 	}
 	return s, nil
 }
@@ -78,7 +79,7 @@ func (s *stream) close() error {
 	}
 	err := errors.Join(s.err, s.closeFile())
 	if err != nil {
-		return fmt.Errorf("--csv %s: the stream broke: %w; every row is in the run's CSV files", s.name, err)
+		return setting.Errorf("csv", s.name, "the stream broke: %w; every row is in the run's CSV files", err)
 	}
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/lmibench/lmibench/function"
 	"github.com/lmibench/lmibench/platform"
+	"github.com/lmibench/lmibench/setting"
 	"github.com/lmibench/lmibench/stages"
 )
 
@@ -46,22 +47,22 @@ func (w Workloads) Scenarios() []Scenario {
 // Validate checks each workload against the function's limits.
 func (w Workloads) Validate() error {
 	for _, c := range []struct {
-		flag     string
+		key      string
 		v, limit int
 	}{
-		{"--io-fast-delay-ms", w.FastDelayMS, function.MaxDelayMS},
-		{"--io-slow-delay-ms", w.SlowDelayMS, function.MaxDelayMS},
-		{"--cpu-low-hash-loops", w.LowHashLoops, function.MaxHashLoops},
-		{"--cpu-high-hash-loops", w.HighHashLoops, function.MaxHashLoops},
+		{"io-fast-delay-ms", w.FastDelayMS, function.MaxDelayMS},
+		{"io-slow-delay-ms", w.SlowDelayMS, function.MaxDelayMS},
+		{"cpu-low-hash-loops", w.LowHashLoops, function.MaxHashLoops},
+		{"cpu-high-hash-loops", w.HighHashLoops, function.MaxHashLoops},
 	} {
 		if c.v < 0 || c.v > c.limit {
-			return fmt.Errorf("%s: %d is out of range 0..%d", c.flag, c.v, c.limit)
+			return setting.Errorf(c.key, "", "%d is out of range 0..%d", c.v, c.limit)
 		}
 	}
 	return nil
 }
 
-// Select returns the scenarios a --scenario value names.
+// Select returns the scenarios a name names: one, or all.
 func (w Workloads) Select(name string) ([]Scenario, error) {
 	all := w.Scenarios()
 	if name == ScenarioAll {
@@ -74,7 +75,7 @@ func (w Workloads) Select(name string) ([]Scenario, error) {
 		}
 		names = append(names, s.Name)
 	}
-	return nil, fmt.Errorf("--scenario: unknown scenario %q; want one of %s or %s", name, strings.Join(names, ", "), ScenarioAll)
+	return nil, setting.Errorf("scenario", "", "unknown scenario %q; want one of %s or %s", name, strings.Join(names, ", "), ScenarioAll)
 }
 
 // WithWorkload puts a scenario's workload into the query string of each

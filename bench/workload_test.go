@@ -33,8 +33,8 @@ func TestWorkloadsValidate(t *testing.T) {
 	}{
 		{DefaultWorkloads, ""},
 		{Workloads{FastDelayMS: 15000, SlowDelayMS: 0, LowHashLoops: 1000000}, ""},
-		{Workloads{SlowDelayMS: 15001}, "--io-slow-delay-ms: 15001"},
-		{Workloads{LowHashLoops: -1}, "--cpu-low-hash-loops: -1"},
+		{Workloads{SlowDelayMS: 15001}, "io-slow-delay-ms: 15001"},
+		{Workloads{LowHashLoops: -1}, "cpu-low-hash-loops: -1"},
 	}
 	for _, tt := range tests {
 		err := tt.w.Validate()

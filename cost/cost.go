@@ -10,6 +10,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
+
+	"github.com/lmibench/lmibench/setting"
 )
 
 // Architectures and their GB-second prices (us-east-1, on demand).
@@ -65,7 +68,7 @@ func Defaults() Prices {
 func GBSecondOf(arch string) (float64, error) {
 	p, ok := gbSecond[arch]
 	if !ok {
-		return 0, fmt.Errorf("--architecture %q: want %s or %s", arch, ARM64, X8664)
+		return 0, setting.Errorf("architecture", strconv.Quote(arch), "want %s or %s", ARM64, X8664)
 	}
 	return p, nil
 }
@@ -73,9 +76,9 @@ func GBSecondOf(arch string) (float64, error) {
 // Validate reports every price that cannot be, naming its flag.
 func (p Prices) Validate() error {
 	var errs []error
-	check := func(ok bool, flag string, v float64, want string) {
+	check := func(ok bool, key string, v float64, want string) {
 		if !ok || math.IsNaN(v) || math.IsInf(v, 0) {
-			errs = append(errs, fmt.Errorf("--%s %g: %s", flag, v, want))
+			errs = append(errs, setting.Errorf(key, fmt.Sprintf("%g", v), "%s", want))
 		}
 	}
 	check(p.RequestsPerMillion >= 0, "price-requests", p.RequestsPerMillion, "must be >= 0")

@@ -89,7 +89,7 @@ func TestValidate(t *testing.T) {
 	p := Defaults()
 	p.GBSecond, p.EC2Discount, p.RequestsPerMillion = -1, 1, math.NaN()
 	err := p.Validate()
-	for _, want := range []string{"--price-gb-second", "--discount-ec2", "--price-requests"} {
+	for _, want := range []string{"price-gb-second -1:", "discount-ec2 100:", "price-requests NaN:"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("Validate() = %v, want it to name %s", err, want)
 		}

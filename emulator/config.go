@@ -21,8 +21,9 @@ package emulator
 
 import (
 	"errors"
-	"fmt"
 	"time"
+
+	"github.com/lmibench/lmibench/setting"
 )
 
 // Config holds every parameter of the models. The defaults and where they
@@ -91,29 +92,30 @@ func Defaults() Config {
 	}
 }
 
-// Validate reports every out-of-range parameter, naming its flag.
+// Validate reports every out-of-range parameter, each a *setting.Error
+// keyed by its name (the CLI's flags are "emu-" and the key).
 func (c Config) Validate() error {
 	var errs []error
-	check := func(ok bool, flag string, v any, want string) {
+	check := func(ok bool, key string, v any, want string) {
 		if !ok {
-			errs = append(errs, fmt.Errorf("--%s: %v %s", flag, v, want))
+			errs = append(errs, setting.Errorf(key, "", "%v %s", v, want))
 		}
 	}
-	check(c.HashLoopCost >= 0, "emu-hash-loop-cost", c.HashLoopCost, "must be >= 0")
-	check(c.Overhead >= 0, "emu-overhead", c.Overhead, "must be >= 0")
-	check(c.TimeScale >= 1 && c.TimeScale <= 3600, "emu-time-scale", c.TimeScale, "must be within 1..3600")
-	check(c.ColdStart >= 0, "emu-cold-start", c.ColdStart, "must be >= 0")
-	check(c.IdleTimeout > 0, "emu-idle-timeout", c.IdleTimeout, "must be > 0")
-	check(c.AccountConcurrency >= 1, "emu-account-concurrency", c.AccountConcurrency, "must be >= 1")
-	check(c.MBPerVCPU > 0, "emu-mb-per-vcpu", c.MBPerVCPU, "must be > 0")
-	check(c.LMIMaxConcurrency >= 1, "emu-lmi-max-concurrency", c.LMIMaxConcurrency, "must be >= 1")
-	check(c.LMIInitialEnvs >= 1, "emu-lmi-initial-envs", c.LMIInitialEnvs, "must be >= 1")
-	check(c.LMIEnvsPerInstance >= 1, "emu-lmi-envs-per-instance", c.LMIEnvsPerInstance, "must be >= 1")
-	check(c.LMIMaxVCPUs >= c.LMIInitialEnvs, "emu-lmi-max-vcpus", c.LMIMaxVCPUs, "must be >= --emu-lmi-initial-envs")
-	check(c.LMIHeadroom >= 1, "emu-lmi-headroom", c.LMIHeadroom, "must be >= 1")
-	check(c.LMIScaleOutDelay >= 0, "emu-lmi-scale-out-delay", c.LMIScaleOutDelay, "must be >= 0")
-	check(c.LMIScaleTick > 0, "emu-lmi-scale-tick", c.LMIScaleTick, "must be > 0")
-	check(c.LMIScaleInAfter >= 0, "emu-lmi-scale-in-after", c.LMIScaleInAfter, "must be >= 0")
+	check(c.HashLoopCost >= 0, "hash-loop-cost", c.HashLoopCost, "must be >= 0")
+	check(c.Overhead >= 0, "overhead", c.Overhead, "must be >= 0")
+	check(c.TimeScale >= 1 && c.TimeScale <= 3600, "time-scale", c.TimeScale, "must be within 1..3600")
+	check(c.ColdStart >= 0, "cold-start", c.ColdStart, "must be >= 0")
+	check(c.IdleTimeout > 0, "idle-timeout", c.IdleTimeout, "must be > 0")
+	check(c.AccountConcurrency >= 1, "account-concurrency", c.AccountConcurrency, "must be >= 1")
+	check(c.MBPerVCPU > 0, "mb-per-vcpu", c.MBPerVCPU, "must be > 0")
+	check(c.LMIMaxConcurrency >= 1, "lmi-max-concurrency", c.LMIMaxConcurrency, "must be >= 1")
+	check(c.LMIInitialEnvs >= 1, "lmi-initial-envs", c.LMIInitialEnvs, "must be >= 1")
+	check(c.LMIEnvsPerInstance >= 1, "lmi-envs-per-instance", c.LMIEnvsPerInstance, "must be >= 1")
+	check(c.LMIMaxVCPUs >= c.LMIInitialEnvs, "lmi-max-vcpus", c.LMIMaxVCPUs, "must be >= the initial environments (lmi-initial-envs)")
+	check(c.LMIHeadroom >= 1, "lmi-headroom", c.LMIHeadroom, "must be >= 1")
+	check(c.LMIScaleOutDelay >= 0, "lmi-scale-out-delay", c.LMIScaleOutDelay, "must be >= 0")
+	check(c.LMIScaleTick > 0, "lmi-scale-tick", c.LMIScaleTick, "must be > 0")
+	check(c.LMIScaleInAfter >= 0, "lmi-scale-in-after", c.LMIScaleInAfter, "must be >= 0")
 	return errors.Join(errs...)
 }
 

@@ -272,7 +272,7 @@ func TestValidate(t *testing.T) {
 	c := Defaults()
 	c.TimeScale, c.LMIMaxVCPUs, c.AccountConcurrency = 0, 2, 0
 	err := c.Validate()
-	for _, want := range []string{"--emu-time-scale", "--emu-lmi-max-vcpus", "--emu-account-concurrency"} {
+	for _, want := range []string{"time-scale: 0", "lmi-max-vcpus: 2", "account-concurrency: 0"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("Validate() = %v; want it to name %s", err, want)
 		}

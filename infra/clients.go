@@ -2,13 +2,14 @@ package infra
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+
+	"github.com/lmibench/lmibench/setting"
 )
 
 // Clients are the three AWS operations a deployed run uses, each held as
@@ -57,7 +58,7 @@ func NewClients(ctx context.Context, region string, cwOpts ...func(*cloudwatch.O
 		return nil, fmt.Errorf("AWS configuration: %w", Explain(err))
 	}
 	if cfg.Region == "" {
-		return nil, errors.New("no AWS region: set --region, AWS_REGION or a profile's region")
+		return nil, setting.Errorf("region", "", "no AWS region: set it, AWS_REGION or a profile's region")
 	}
 	return &Clients{
 		Region:            cfg.Region,

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 
 	"github.com/lmibench/lmibench/platform"
+	"github.com/lmibench/lmibench/setting"
 )
 
 // StackOptions say how to benchmark a deployed stack.
@@ -73,7 +74,7 @@ func OpenStack(ctx context.Context, c *Clients, o StackOptions) (*StackPlatform,
 		p.observer.CapacityProviderArn = stack.Outputs[OutputCapacityProviderArn]
 	}
 	if p.observer.CapacityProviderArn == "" && o.WaitForScaleIn {
-		return nil, fmt.Errorf("no capacity provider to wait for: set --capacity-provider-arn (the stack has no %s output) or --wait-for-scale-in=false", OutputCapacityProviderArn)
+		return nil, setting.Errorf("capacity-provider-arn", "", "no capacity provider to wait for: set it (the stack has no %s output), or do not wait for scale-in", OutputCapacityProviderArn)
 	}
 	if p.observer.CapacityProviderArn != "" {
 		baseline, err := p.observer.Count(ctx)
@@ -207,13 +208,16 @@ func (p *StackPlatform) Observe(start time.Time) func(time.Time) ([]platform.Ser
 // Close has nothing to release.
 func (p *StackPlatform) Close() error { return nil }
 
+// ErrNoCloudWatch is a saved run that observed no CloudWatch metrics.
+var ErrNoCloudWatch = errors.New("not a run of a stack with CloudWatch metrics: no CloudWatch metrics to fetch")
+
 // FetchSaved fetches again the CloudWatch series of a saved run of a
 // stack, from its sidecar's Info, for the window [start, end]. ready is
 // when CloudWatch has published the whole window: a point of a period not
 // yet published by now is marked partial.
 func FetchSaved(ctx context.Context, info platform.Info, start, end time.Time, cwOpts ...func(*cloudwatch.Options)) (series []platform.Series, ready time.Time, err error) {
 	if info.Kind != platform.KindStack || len(info.CloudWatch) == 0 {
-		return nil, time.Time{}, errors.New("not a run of a stack with --cloudwatch-concurrency: no CloudWatch metrics to fetch")
+		return nil, time.Time{}, ErrNoCloudWatch
 	}
 	var m Metrics
 	if err := json.Unmarshal(info.CloudWatch, &m); err != nil {

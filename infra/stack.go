@@ -17,6 +17,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/lmibench/lmibench/platform"
+	"github.com/lmibench/lmibench/setting"
 )
 
 // Output keys of infra/template.yaml besides each function's URL and
@@ -99,7 +100,7 @@ func Explain(err error) error {
 		strings.Contains(s, "failed to refresh cached credentials"):
 		return errors.New("no AWS credentials found (set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run aws sso login)")
 	case strings.Contains(s, "Invalid region") || strings.Contains(s, "region"):
-		return fmt.Errorf("no usable AWS region (set --region or AWS_REGION): %v", err)
+		return setting.Errorf("region", "", "no usable AWS region (set it, or AWS_REGION): %v", err)
 	}
 	return err
 }

@@ -4,7 +4,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
+
+	"github.com/lmibench/lmibench/setting"
 )
 
 // Target is one benchmarked endpoint: its name in the CSV, its URL, and
@@ -123,19 +126,19 @@ func Redact(raw string) string {
 	return u.String()
 }
 
-// ParseTarget reads a --target value, NAME=URL, with an http(s) URL.
+// ParseTarget reads a target, NAME=URL, with an http(s) URL.
 func ParseTarget(s string) (Target, error) {
 	name, raw, ok := strings.Cut(s, "=")
 	name = strings.TrimSpace(name)
 	if !ok || name == "" {
-		return Target{}, fmt.Errorf("--target %q: want NAME=URL", s)
+		return Target{}, setting.Errorf("target", strconv.Quote(s), "want NAME=URL")
 	}
 	if strings.ContainsAny(name, ",\"\r\n") {
-		return Target{}, fmt.Errorf("--target %q: the name may not hold commas, quotes or line breaks", s)
+		return Target{}, setting.Errorf("target", strconv.Quote(s), "the name may not hold commas, quotes or line breaks")
 	}
 	u, err := CheckURL(raw)
 	if err != nil {
-		return Target{}, fmt.Errorf("--target %q: %w", s, err)
+		return Target{}, &setting.Error{Key: "target", Value: strconv.Quote(s), Err: err}
 	}
 	return Target{Name: name, URL: u.String()}, nil
 }

@@ -13,8 +13,12 @@ import (
 )
 
 // ErrShards is a set of shards that cannot be merged: one missing, one
-// twice, or one of another run.
-var ErrShards = errors.New("shards")
+// twice, or one of another run. ErrMissing is the first of these, which a
+// partial merge accepts.
+var (
+	ErrShards  = errors.New("shards")
+	ErrMissing = errors.New("missing")
+)
 
 // MergeShards merges the runs that are shards of one run — sidecars with
 // the same run id and scenario and a shard count over 1 — into one run
@@ -45,7 +49,7 @@ func MergeShards(runs []*Run, partial bool) ([]*Run, error) {
 	for _, k := range order {
 		m, err := mergeGroup(groups[k], partial)
 		if err != nil {
-			return nil, fmt.Errorf("%w: run %s, %s: %v", ErrShards, k.id, k.scenario, err)
+			return nil, fmt.Errorf("%w: run %s, %s: %w", ErrShards, k.id, k.scenario, err)
 		}
 		merged = append(merged, m)
 	}
@@ -81,7 +85,7 @@ func mergeGroup(shards []*Run, partial bool) (*Run, error) {
 		}
 	}
 	if len(missing) > 0 && !partial {
-		return nil, fmt.Errorf("shards %s of %d are missing (--partial merges those there are)", strings.Join(missing, ", "), n)
+		return nil, fmt.Errorf("shards %s of %d are %w", strings.Join(missing, ", "), n, ErrMissing)
 	}
 	meta := *first
 	meta.Shard, meta.Requests, meta.Dropped, meta.Interrupted, meta.Host = nil, 0, 0, false, ""

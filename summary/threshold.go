@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/lmibench/lmibench/setting"
 )
 
 // Threshold is a pass/fail condition on a run's summary, k6's idea in a
@@ -56,7 +58,7 @@ var (
 // maxThresholdText bounds what an error message repeats of the input.
 const maxThresholdText = 80
 
-// ParseThreshold reads one --threshold.
+// ParseThreshold reads one threshold.
 func ParseThreshold(s string) (Threshold, error) {
 	text := strings.TrimSpace(s)
 	quoted := text
@@ -64,7 +66,7 @@ func ParseThreshold(s string) (Threshold, error) {
 		quoted = quoted[:maxThresholdText] + "…"
 	}
 	fail := func(why string) (Threshold, error) {
-		return Threshold{}, fmt.Errorf("--threshold %q: %s", quoted, why)
+		return Threshold{}, setting.Errorf("threshold", strconv.Quote(quoted), "%s", why)
 	}
 	m := thresholdRE.FindStringSubmatch(text)
 	if m == nil {
@@ -119,10 +121,10 @@ func (t Threshold) Lost() bool {
 // not have, before anything is sent.
 func (t Threshold) Check(endpoints []string, stages int) error {
 	if t.Stage >= stages {
-		return fmt.Errorf("--threshold %q: there is no stage %d (stages are 0 to %d)", t.Text, t.Stage, stages-1)
+		return setting.Errorf("threshold", strconv.Quote(t.Text), "there is no stage %d (stages are 0 to %d)", t.Stage, stages-1)
 	}
 	if t.Endpoint != "" && !slices.Contains(endpoints, t.Endpoint) {
-		return fmt.Errorf("--threshold %q: no endpoint %q (endpoints: %s)", t.Text, t.Endpoint, strings.Join(endpoints, ", "))
+		return setting.Errorf("threshold", strconv.Quote(t.Text), "no endpoint %q (endpoints: %s)", t.Endpoint, strings.Join(endpoints, ", "))
 	}
 	return nil
 }
