@@ -81,7 +81,7 @@ func TestThresholdsThroughTheBinary(t *testing.T) {
 		t.Fatalf("report --threshold: exit %d\n%s", code, stderr)
 	}
 	var sums []summary.Summary
-	if err := json.Unmarshal([]byte(stdout), &sums); err != nil || len(sums) != 1 || sums[0].SummaryVersion != 1 ||
+	if err := json.Unmarshal([]byte(stdout), &sums); err != nil || len(sums) != 1 || sums[0].SummaryVersion != summary.SummaryVersion ||
 		len(sums[0].Endpoints) != 2 || sums[0].Endpoints[0].All.Requests == 0 {
 		t.Fatalf("report --summary - = %.300q, %v; want one summary with both endpoints", stdout, err)
 	}

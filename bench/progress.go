@@ -24,7 +24,7 @@ type progress struct {
 // endpoint, e.g.
 //
 //	00:42/12:00  stage 1/3 (0→64 VUs)  target 14
-//	  128         13.9 req/s  p99 102.3ms  requests 412  errors 0  5xx 0
+//	  128         13.9 req/s  p99 102.3ms  requests 412  failed 0 (4xx 0, 5xx 0, no response 0)
 //
 // redraw moves the cursor up over that many lines first, and inPlace
 // clears each line before drawing it (a terminal). A width above zero cuts
@@ -44,8 +44,8 @@ func (p progress) render(redraw int, inPlace bool, width int) (string, int) {
 	}
 	line(fmt.Sprintf("%s/%s  stage %d/%d (%s)  target %g", clock(p.Now), clock(p.Total), p.Stage+1, p.Stages, p.Label, p.Target))
 	for _, l := range p.Lines {
-		line(fmt.Sprintf("  %-8s %8.1f req/s  p99 %8s  requests %d  errors %d  5xx %d",
-			l.Endpoint, l.RPS, summary.FormatMS(l.P99), l.Requests, l.Errors, l.S5xx))
+		line(fmt.Sprintf("  %-8s %8.1f req/s  p99 %8s  requests %d  failed %d (4xx %d, 5xx %d, no response %d)",
+			l.Endpoint, l.RPS, summary.FormatMS(l.P99), l.Requests, l.Failed, l.S4xx, l.S5xx, l.NoResponse))
 	}
 	return b.String(), 1 + len(p.Lines)
 }

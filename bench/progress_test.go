@@ -13,7 +13,7 @@ func TestProgressFitsTheTerminal(t *testing.T) {
 	p := progress{
 		Now: 3*time.Hour + 42*time.Second, Total: 12 * time.Hour, Stage: 2, Stages: 3, Label: "64→128 VUs", Target: 117,
 		Lines: []stats.LiveLine{
-			{Endpoint: "128", RPS: 12345.6, P99: 1234567 * time.Millisecond, Requests: 123456789012, Errors: 98765432, S5xx: 1234567},
+			{Endpoint: "128", RPS: 12345.6, P99: 1234567 * time.Millisecond, Requests: 123456789012, Failed: 98765432, S5xx: 1234567, NoResponse: 7},
 			{Endpoint: "a-very-long-endpoint-name-from-a-targets-file", RPS: 1, P99: time.Millisecond, Requests: 1},
 			{Endpoint: "lmi"},
 		},
@@ -41,7 +41,7 @@ func TestProgressFitsTheTerminal(t *testing.T) {
 
 	// Without a terminal: no cursor moves, nothing cut.
 	block, _ = p.render(0, false, 0)
-	if strings.Contains(block, "\x1b") || !strings.Contains(block, "requests 123456789012  errors 98765432  5xx 1234567") {
+	if strings.Contains(block, "\x1b") || !strings.Contains(block, "requests 123456789012  failed 98765432 (4xx 0, 5xx 1234567, no response 7)") {
 		t.Errorf("render() for a log = %q; want whole lines, no escapes", block)
 	}
 }

@@ -41,14 +41,14 @@ func (r view) cards(a *axes, s *summary.Summary) []card {
 		if pk.Successes > 0 {
 			p99 = summary.MSText(pk.P99)
 		}
-		errs := "-"
+		failed := "-"
 		if pk.Requests > 0 {
-			errs = summary.Percent(pk.Requests-pk.Successes, pk.Requests)
+			failed = summary.Percent(pk.Requests-pk.Successes, pk.Requests)
 			if pk.Requests == pk.Successes {
-				errs = "0 %"
+				failed = "0 %"
 			}
 		}
-		c.Items = []fact{{"p99 at peak", p99}, {"errors at peak", errs}, {"cold starts", fmt.Sprint(e.All.ColdStarts)},
+		c.Items = []fact{{"p99 at peak", p99}, {"failed at peak", failed}, {"cold starts", fmt.Sprint(e.All.ColdStarts)},
 			{"environments at peak", fmt.Sprint(pk.Environments)}}
 		for _, x := range s.Series {
 			if x.Endpoint == e.Name && x.Metric == platform.MetricInstances {

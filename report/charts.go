@@ -228,21 +228,22 @@ func (r view) stageBars(a *axes, onlyP99 bool) chartSpec {
 }
 
 // noFailures stands in for the failure charts of a run without any.
-const noFailures = "No 5xx, no 429, no transport errors: every request was answered with 2xx/3xx or 4xx other than 429."
+const noFailures = "No request failed: every one was answered with a 2xx or 3xx."
 
-// failed says whether any request of the run failed (5xx, 429, no response).
+// failed says whether any request of the run failed (no response, or a
+// status of 400 or more).
 func (r view) failed() bool {
 	for _, e := range r.Stats.Endpoints() {
-		if e.All.S5xx+e.All.S429+e.All.Errors > 0 {
+		if e.All.Failed() > 0 {
 			return true
 		}
 	}
 	return false
 }
 
-// failureRates is chart 4a: 5xx and 429 rates per stage.
+// failureRates is chart 4a: the failed share per stage and its classes.
 func (r view) failureRates(a *axes) chartSpec {
-	const title = "5xx, 429 and transport-error rates per stage"
+	const title = "Failed requests per stage, and their classes"
 	if !r.failed() {
 		return chartSpec{Title: title, Collapsed: noFailures}
 	}
@@ -250,13 +251,13 @@ func (r view) failureRates(a *axes) chartSpec {
 	b.SetGlobalOptions(common("% of requests", true)...)
 	b.SetXAxis(a.labels)
 	for i, e := range r.Stats.Endpoints() {
-		for _, k := range []string{"5xx", "429", "errors"} {
+		for _, k := range []string{"failed", "5xx", "429", "no response"} {
 			data := make([]opts.BarData, len(a.labels))
 			for s := range a.labels {
 				v := 0.0
 				if s < len(e.Stages) {
 					c := e.Stages[s].Counts
-					v = map[string]float64{"5xx": c.Rate(c.S5xx), "429": c.Rate(c.S429), "errors": c.Rate(c.Errors)}[k]
+					v = map[string]float64{"failed": c.Rate(c.Failed()), "5xx": c.Rate(c.S5xx), "429": c.Rate(c.S429), "no response": c.Rate(c.NoResponse)}[k]
 				}
 				data[s] = opts.BarData{Value: summary.Round3(v)}
 			}
@@ -264,26 +265,26 @@ func (r view) failureRates(a *axes) chartSpec {
 		}
 	}
 	return chartSpec{Title: title, chart: b,
-		Note: "Percent of each stage's requests: 5xx responses, 429 throttles, and requests with no response (timeouts, refused, reset, dropped, stopped)."}
+		Note: "Percent of each stage's requests that failed (no response, or a status of 400 or more), and of its classes: 5xx responses, 429 throttles, and requests with no response (timeouts, refused, reset, dropped, stopped)."}
 }
 
-// failuresOverTime is chart 4b: error and 5xx counts per second.
+// failuresOverTime is chart 4b: failed requests and 5xx per second.
 func (r view) failuresOverTime(a *axes) chartSpec {
-	const title = "5xx and errors over time"
+	const title = "Failed requests over time"
 	if !r.failed() && len(summary.Throttles(r.Run)) == 0 {
 		return chartSpec{Title: title, Collapsed: noFailures}
 	}
 	l := a.timeChart("per second")
 	first := true
 	for i, name := range a.names {
-		var errs, s5 []opts.LineData
+		var failed, s5 []opts.LineData
 		for j, b := range r.Timeline.Buckets(name) {
 			t := summary.Round3(a.bucketTime(j))
-			errs = append(errs, opts.LineData{Value: []interface{}{t, summary.Round3(float64(b.Errors) / a.width)}})
+			failed = append(failed, opts.LineData{Value: []interface{}{t, summary.Round3(float64(b.Failed()) / a.width)}})
 			s5 = append(s5, opts.LineData{Value: []interface{}{t, summary.Round3(float64(b.S5xx) / a.width)}})
 		}
-		l.AddSeries(name+" 5xx", s5, a.seriesOpts(first, lineStyle(a.color(i), "solid"), itemColor(a.color(i)), noSymbols())...)
-		l.AddSeries(name+" errors", errs, lineStyle(a.color(i), "dashed"), itemColor(a.color(i)), noSymbols())
+		l.AddSeries(name+" failed", failed, a.seriesOpts(first, lineStyle(a.color(i), "solid"), itemColor(a.color(i)), noSymbols())...)
+		l.AddSeries(name+" 5xx", s5, lineStyle(a.color(i), "dashed"), itemColor(a.color(i)), noSymbols())
 		first = false
 		// The platform's throttles of this endpoint (CloudWatch's sums per
 		// period), per second at the middle of each period.
@@ -298,7 +299,7 @@ func (r view) failuresOverTime(a *axes) chartSpec {
 			l.AddSeries(name+" throttles (CloudWatch)", data, lineStyle(a.color(i), "dotted"), itemColor(a.color(i)))
 		}
 	}
-	note := "Per second, averaged over " + secs(a.width) + " buckets."
+	note := "Per second, averaged over " + secs(a.width) + " buckets: failed requests (no response, or a status of 400 or more) solid, 5xx dashed."
 	if len(summary.Throttles(r.Run)) > 0 {
 		note += " Dotted: CloudWatch's Throttles per second, averaged over each period. " + summary.ThrottleNote
 	}
@@ -433,7 +434,7 @@ func (r view) statusCodes(a *axes) chartSpec {
 		{"429", "#fac858", func(c *stats.Counts) int64 { return c.S429 }},
 		{"other 4xx", "#fc8452", func(c *stats.Counts) int64 { return c.S4xx - c.S429 }},
 		{"5xx", "#ee6666", func(c *stats.Counts) int64 { return c.S5xx }},
-		{"transport errors", "#9a60b4", func(c *stats.Counts) int64 { return c.Errors }},
+		{"no response", "#9a60b4", func(c *stats.Counts) int64 { return c.NoResponse }},
 	}
 	n := r.Timeline.Len()
 	for k, cl := range classes {

@@ -14,7 +14,7 @@ import (
 func WriteComparison(w io.Writer, c *summary.Comparison) error {
 	p := &page{Title: "lmibench · compare " + c.Scenario, Facts: []fact{{"A", c.A}, {"B", c.B}}}
 	t := table{Title: "B against A", Note: "Latencies of successful requests. * beyond the runs' noise: their 95% intervals of the quantile do not overlap.",
-		Head: []string{"endpoint", "stage", "p50 ms", "p90 ms", "p99 ms", "req/s", "errors %"}}
+		Head: []string{"endpoint", "stage", "p50 ms", "p90 ms", "p99 ms", "req/s", "failed %"}}
 	for _, r := range c.Rows {
 		row := []cell{{Text: r.Endpoint}, {Text: r.Stage}}
 		for _, d := range r.Deltas {

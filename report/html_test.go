@@ -113,7 +113,7 @@ func TestPageStaysSmall(t *testing.T) {
 func TestPageFacts(t *testing.T) {
 	html := render(t, syntheticRun(600, true))
 	for _, want := range []string{"lmibench · high-cpu", "hash_loops=200000", "0→64 VUs, 64 VUs, 64→128 VUs", "2026-11-23T12:00:00Z",
-		"2026-11-23T12:01:30Z", "1m30s", `href="index.html"`, "Errors by kind", "connection refused"} {
+		"2026-11-23T12:01:30Z", "1m30s", `href="index.html"`, "No response, by kind", "connection refused"} {
 		if !strings.Contains(html, want) {
 			t.Errorf("page lacks %q", want)
 		}

@@ -23,7 +23,7 @@ type IndexEntry struct {
 func WriteIndex(w io.Writer, entries []IndexEntry) error {
 	p := &page{Title: "lmibench · all scenarios", Grid: true}
 	verdicts := table{Title: "Verdicts", Note: "Each scenario at its peak stage; its page has the cards, the cost and the charts.", Head: []string{"scenario", "verdict"}}
-	t := table{Title: "Scenarios", Head: []string{"scenario", "data", "start", "requests", "ok %", "5xx", "429", "errors"}}
+	t := table{Title: "Scenarios", Head: []string{"scenario", "data", "start", "requests", "failed %", "4xx", "429", "5xx", "no response"}}
 	var specs []chartSpec
 	for _, e := range entries {
 		r := e.Run
@@ -41,8 +41,8 @@ func WriteIndex(w io.Writer, entries []IndexEntry) error {
 		}
 		t.Rows = append(t.Rows, []cell{{Text: r.Name(), Link: e.Page}, {Text: filepath.Base(r.Source)},
 			{Text: start.UTC().Format(time.RFC3339)}, {Text: fmt.Sprint(all.Requests)},
-			{Text: fmt.Sprintf("%.2f", all.Rate(all.OK))}, {Text: fmt.Sprint(all.S5xx)}, {Text: fmt.Sprint(all.S429)},
-			{Text: fmt.Sprint(all.Errors)}})
+			{Text: fmt.Sprintf("%.2f", all.Rate(all.Failed()))}, {Text: fmt.Sprint(all.S4xx)}, {Text: fmt.Sprint(all.S429)}, {Text: fmt.Sprint(all.S5xx)},
+			{Text: fmt.Sprint(all.NoResponse)}})
 		if r.Warning != "" {
 			p.Warnings = append(p.Warnings, r.Warning)
 		}

@@ -15,9 +15,9 @@ import (
 func (r view) tables(s *summary.Summary) []table {
 	spans := r.Spans()
 	t := table{Title: "Per endpoint and stage",
-		Note: "Latency quantiles over successful (2xx/3xx) requests; req/s over the stage's length.",
-		Head: []string{"endpoint", "stage", "requests", "req/s", "p50", "p90", "p99", "p99.9", "max", "4xx", "429", "5xx", "errors %", "cold starts", "environments"}}
-	errs := table{Title: "Errors by kind", Note: "Requests with no response, grouped by kind, addresses and ports removed.",
+		Note: "Latency quantiles over successful (2xx/3xx) requests; req/s over the stage's length. Failed: no response, or a status of 400 or more (k6's http_req_failed), its classes beside.",
+		Head: []string{"endpoint", "stage", "requests", "req/s", "p50", "p90", "p99", "p99.9", "max", "failed %", "4xx", "429", "5xx", "no response", "cold starts", "environments"}}
+	errs := table{Title: "No response, by kind", Note: "Requests with no response, grouped by kind, addresses and ports removed.",
 		Head: []string{"endpoint", "kind", "requests"}}
 	for _, e := range r.Stats.Endpoints() {
 		for i, c := range e.Stages {
@@ -25,8 +25,8 @@ func (r view) tables(s *summary.Summary) []table {
 				{Text: fmt.Sprintf("%.1f", c.SentPerSecond(spans[i]))},
 				{Text: summary.FormatMS(c.Quantile(0.5))}, {Text: summary.FormatMS(c.Quantile(0.9))}, {Text: summary.FormatMS(c.Quantile(0.99))},
 				{Text: summary.FormatMS(c.Quantile(0.999))}, {Text: summary.FormatMS(c.Max())},
-				{Text: fmt.Sprint(c.S4xx)}, {Text: fmt.Sprint(c.S429)}, {Text: fmt.Sprint(c.S5xx)},
-				{Text: fmt.Sprintf("%.2f", c.Rate(c.Errors))}, {Text: fmt.Sprint(c.Cold)}, {Text: fmt.Sprint(len(c.Envs))}})
+				{Text: fmt.Sprintf("%.2f", c.Rate(c.Failed()))}, {Text: fmt.Sprint(c.S4xx)}, {Text: fmt.Sprint(c.S429)}, {Text: fmt.Sprint(c.S5xx)},
+				{Text: fmt.Sprint(c.NoResponse)}, {Text: fmt.Sprint(c.Cold)}, {Text: fmt.Sprint(len(c.Envs))}})
 		}
 		for _, k := range e.ErrorKinds() {
 			errs.Rows = append(errs.Rows, []cell{{Text: e.Name}, {Text: k.Kind}, {Text: fmt.Sprint(k.Count)}})
@@ -83,7 +83,7 @@ func shardTable(sums []summary.ShardSum) (table, bool) {
 		return table{}, false
 	}
 	t := table{Title: "Per shard", Note: "Each shard's own requests over the run; the tables above merge them exactly, from every row. A shard that started late or ran slow shows here.",
-		Head: []string{"shard", "host", "first request", "endpoint", "requests", "req/s", "p50", "p99", "errors %"}}
+		Head: []string{"shard", "host", "first request", "endpoint", "requests", "req/s", "p50", "p99", "failed %"}}
 	for _, s := range sums {
 		for _, e := range s.Endpoints {
 			errs := 0.0

@@ -60,10 +60,12 @@ func (l *Live) Add(r *rows.Record) {
 
 // LiveLine is one endpoint's state at a moment.
 type LiveLine struct {
-	Endpoint               string
-	Requests, Errors, S5xx int64
-	RPS                    float64
-	P99                    time.Duration
+	Endpoint string
+	// Requests and their outcomes so far; Failed as stats.Counts says it,
+	// its classes beside.
+	Requests, Failed, S4xx, S5xx, NoResponse int64
+	RPS                                      float64
+	P99                                      time.Duration
 }
 
 // Lines reports every endpoint, in order of appearance plus any names in
@@ -81,7 +83,7 @@ func (l *Live) Lines(now time.Duration, want []string) []LiveLine {
 	for _, n := range names {
 		line := LiveLine{Endpoint: n}
 		if e := l.byName[n]; e != nil {
-			line.Requests, line.Errors, line.S5xx = e.Requests, e.Errors, e.S5xx
+			line.Requests, line.Failed, line.S4xx, line.S5xx, line.NoResponse = e.Requests, e.Failed(), e.S4xx, e.S5xx, e.NoResponse
 			var lat Latency
 			var count int64
 			from := max(cur-int64(Window/time.Second), 0)

@@ -93,7 +93,8 @@ type Counts struct {
 	S4xx     int64 // 4xx, 429 included
 	S429     int64
 	S5xx     int64
-	Errors   int64 // no response: transport errors, timeouts, stops, drops
+	// NoResponse got no response: transport errors, timeouts, stops, drops.
+	NoResponse int64
 	Dropped  int64 // open model: not sent, max in-flight reached
 	Cold     int64 // function-reported cold starts
 	// Billed are the invocations AWS would bill: the function answered
@@ -109,7 +110,7 @@ func (c *Counts) add(r *rows.Record) {
 	c.Requests++
 	switch {
 	case r.Error != "" || r.Status == 0:
-		c.Errors++
+		c.NoResponse++
 		if r.Error == rows.ErrDropped {
 			c.Dropped++
 		}
@@ -139,6 +140,12 @@ func (c *Counts) add(r *rows.Record) {
 		c.BilledMS += max(1, math.Ceil(float64(r.Latency)/float64(time.Millisecond)))
 	}
 }
+
+// Failed are the requests that failed, as k6's http_req_failed counts
+// them: no response, or a status of 400 or more. Every table, line, card,
+// threshold and summary of lmibench uses this one definition, its classes
+// (4xx, 429, 5xx, no response) beside it.
+func (c Counts) Failed() int64 { return c.Requests - c.OK }
 
 // Rate is n out of all requests, as a percentage.
 func (c Counts) Rate(n int64) float64 {

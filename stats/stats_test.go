@@ -66,8 +66,8 @@ func TestCountsAndEdgeCases(t *testing.T) {
 	if len(eps) != 3 || eps[0].Name != "128" || eps[1].Name != "2048" || eps[2].Name != "lmi" {
 		t.Fatalf("Endpoints() order = %v; want 128, 2048, lmi", eps)
 	}
-	if c := eps[0].All.Counts; c.S4xx != 2 || c.S429 != 1 || c.OK != 1 || c.Errors != 0 {
-		t.Errorf("128 counts = %+v; want 2 4xx (one 429) and 1 ok", c)
+	if c := eps[0].All.Counts; c.S4xx != 2 || c.S429 != 1 || c.OK != 1 || c.NoResponse != 0 || c.Failed() != 2 {
+		t.Errorf("128 counts = %+v; want 2 4xx (one 429), 1 ok, 2 failed", c)
 	}
 	two := eps[1]
 	if len(two.Stages) != 3 || two.Stages[0].Requests != 0 || two.Stages[2].Requests != 1 || two.Stages[0].Quantile(0.99) != 0 {
@@ -77,8 +77,8 @@ func TestCountsAndEdgeCases(t *testing.T) {
 		t.Errorf("2048 = cold %d, envs %d, p50 %v; want 1, 1, 5ms", c.Cold, len(c.Envs), c.Quantile(0.5))
 	}
 	lmi := eps[2]
-	if c := lmi.All; c.Errors != 3 || c.Dropped != 1 || c.Count() != 0 || c.Rate(c.Errors) != 100 {
-		t.Errorf("lmi counts = %+v; want 3 errors, 1 dropped, no latency", c.Counts)
+	if c := lmi.All; c.NoResponse != 3 || c.Dropped != 1 || c.Count() != 0 || c.Rate(c.Failed()) != 100 {
+		t.Errorf("lmi counts = %+v; want 3 without a response, 1 dropped, no latency, all failed", c.Counts)
 	}
 	kinds := lmi.ErrorKinds()
 	if len(kinds) != 2 || kinds[0] != (KindCount{"connection refused", 2}) {

@@ -60,7 +60,7 @@ func (c *Counts) Merge(o *Counts) {
 	c.S4xx += o.S4xx
 	c.S429 += o.S429
 	c.S5xx += o.S5xx
-	c.Errors += o.Errors
+	c.NoResponse += o.NoResponse
 	c.Dropped += o.Dropped
 	c.Cold += o.Cold
 	c.Billed += o.Billed

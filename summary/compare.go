@@ -28,7 +28,7 @@ type CompareRow struct {
 }
 
 // Delta is one metric of both runs. Change is B against A, in percent for
-// latencies and req/s and in percentage points for the error rate.
+// latencies and req/s and in percentage points for the failed share.
 // Beyond says, for a latency quantile, that the difference is beyond the
 // runs' own noise: their 95 % intervals of that quantile do not overlap.
 type Delta struct {
@@ -94,13 +94,13 @@ func deltas(a, b *CellSum) []Delta {
 		d.Beyond = ca[1] < cb[0] || cb[1] < ca[0]
 		return d
 	}
-	rate := func(c *CellSum) float64 { return 100 * float64(c.Requests-c.Successes) / float64(c.Requests) }
+	rate := func(c *CellSum) float64 { return 100 * float64(c.Requests-c.Successes) / float64(c.Requests) } // failed, in v1 summaries too
 	out := []Delta{
 		latency("p50", a.P50, b.P50, a.CI.P50, b.CI.P50),
 		latency("p90", a.P90, b.P90, a.CI.P90, b.CI.P90),
 		latency("p99", a.P99, b.P99, a.CI.P99, b.CI.P99),
 		{Metric: "rps", A: num(a.RPS), B: num(b.RPS)},
-		{Metric: "errors %"},
+		{Metric: "failed %"},
 	}
 	if a.RPS > 0 {
 		out[3].Change = num(Round3(100 * (b.RPS - a.RPS) / a.RPS))
@@ -117,7 +117,7 @@ func deltas(a, b *CellSum) []Delta {
 func (c *Comparison) WriteTable(w io.Writer) error {
 	fmt.Fprintf(w, "compare %s: A %s, B %s\n", c.Scenario, c.A, c.B)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  endpoint\tstage\tp50 ms\tp90 ms\tp99 ms\treq/s\terrors %\t")
+	fmt.Fprintln(tw, "  endpoint\tstage\tp50 ms\tp90 ms\tp99 ms\treq/s\tfailed %\t")
 	for _, r := range c.Rows {
 		fmt.Fprintf(tw, "  %s\t%s\t", r.Endpoint, r.Stage)
 		for _, d := range r.Deltas {
@@ -143,7 +143,7 @@ func (d Delta) String() string {
 	s := TrimFloat(*d.A) + " → " + TrimFloat(*d.B)
 	if d.Change != nil {
 		unit := "%"
-		if d.Metric == "errors %" {
+		if d.Metric == "failed %" {
 			unit = " pp"
 		}
 		s += fmt.Sprintf(" (%+g%s)", *d.Change, unit)

@@ -15,8 +15,9 @@ import (
 )
 
 // SummaryVersion versions the fields of the summary JSON (README documents
-// each); a change to one is a new version.
-const SummaryVersion = 1
+// each); a change to one is a new version. Version 2 adds failed and
+// failed_pct; readers take 1 and 2.
+const SummaryVersion = 2
 
 // Summary is a run's results for scripts and CI: per endpoint × stage and
 // per endpoint over the run, and the platform's series in brief. It is
@@ -75,8 +76,12 @@ type EndpointSum struct {
 // order statistics around its rank), which compare uses to tell a change
 // from noise.
 type CellSum struct {
-	Requests     int64   `json:"requests"`
-	Successes    int64   `json:"successes"`
+	Requests  int64 `json:"requests"`
+	Successes int64 `json:"successes"`
+	// Failed got no response or a status of 400 or more (k6's
+	// http_req_failed), FailedPct of Requests; the classes follow.
+	Failed       int64   `json:"failed"`
+	FailedPct    float64 `json:"failed_pct"`
 	RPS          float64 `json:"rps"`
 	Quantiles            // p50_ms … p99_9_ms, max_ms
 	CI           CIs     `json:"ci_95_ms"`
@@ -208,10 +213,10 @@ func cellSum(r *stats.Run, name string, c *stats.Cell, span stats.Span, a, b flo
 	bill, instanceSeconds := bill(r, name, &c.Counts, a, b)
 	ci := func(p float64) [2]float64 { lo, hi := c.QuantileCI(p); return [2]float64{MS(lo), MS(hi)} }
 	return CellSum{
-		Requests: c.Requests, Successes: c.OK, RPS: Round3(c.SentPerSecond(span)),
+		Requests: c.Requests, Successes: c.OK, Failed: c.Failed(), FailedPct: Round3(c.Rate(c.Failed())), RPS: Round3(c.SentPerSecond(span)),
 		Quantiles: quantilesOf(&c.Latency),
 		CI:        CIs{P50: ci(0.5), P90: ci(0.9), P95: ci(0.95), P99: ci(0.99), P999: ci(0.999)},
-		S3xx:      c.S3xx, S4xx: c.S4xx, S429: c.S429, S5xx: c.S5xx, Transport: c.Errors - c.Dropped, Dropped: c.Dropped,
+		S3xx:      c.S3xx, S4xx: c.S4xx, S429: c.S429, S5xx: c.S5xx, Transport: c.NoResponse - c.Dropped, Dropped: c.Dropped,
 		ColdStarts: c.Cold, Environments: len(c.Envs),
 		BilledRequests: c.Billed, BilledMS: c.BilledMS, Cost: bill, InstanceSeconds: instanceSeconds,
 		FromScheduled: quantiles(&c.FromScheduled), Lag: lagSum(&c.Lag), Corrected: corrected(r, c),

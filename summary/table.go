@@ -12,19 +12,20 @@ import (
 
 // WriteTable prints one row per endpoint × stage: requests, achieved req/s
 // (requests sent over the stage's window), latency quantiles of successful
-// requests, status classes and errors, then each endpoint's errors grouped
-// by kind.
+// requests, the failed share (no response or status >= 400) and its
+// classes, then each endpoint's requests without a response grouped by
+// kind.
 func WriteTable(w io.Writer, r *stats.Run) error {
 	s := &r.Stats
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "endpoint\tstage\trequests\treq/s\tp50\tp90\tp99\tmax\t4xx\t429\t5xx\terrors %\t")
+	fmt.Fprintln(tw, "endpoint\tstage\trequests\treq/s\tp50\tp90\tp99\tmax\tfailed %\t4xx\t429\t5xx\tno response\t")
 	spans := r.Spans()
 	for _, e := range s.Endpoints() {
 		for i, c := range e.Stages {
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%.1f\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%.2f\t\n",
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%.1f\t%s\t%s\t%s\t%s\t%.2f\t%d\t%d\t%d\t%d\t\n",
 				e.Name, r.StageLabel(i), c.Requests, c.SentPerSecond(spans[i]),
 				FormatMS(c.Quantile(0.5)), FormatMS(c.Quantile(0.9)), FormatMS(c.Quantile(0.99)), FormatMS(c.Max()),
-				c.S4xx, c.S429, c.S5xx, c.Rate(c.Errors))
+				c.Rate(c.Failed()), c.S4xx, c.S429, c.S5xx, c.NoResponse)
 		}
 	}
 	if err := tw.Flush(); err != nil {

@@ -18,7 +18,7 @@ import (
 //
 //	p99<500ms          every endpoint's p99 over the run
 //	lmi:p99<300ms      one endpoint
-//	lmi@2:errors<1%    one endpoint in stage 2 (0-based, as the CSV's stage)
+//	lmi@2:failed<1%    one endpoint in stage 2 (0-based, as the CSV's stage)
 //	@1:p95<=250ms      every endpoint in stage 1
 //	5xx<0.5%           a rate of requests; 5xx<3 is a count
 //	rps>100            requests sent per second
@@ -41,7 +41,8 @@ var (
 		"p99.9": func(c *CellSum) float64 { return c.P999 }, "max": func(c *CellSum) float64 { return c.Max },
 	}
 	countMetrics = map[string]func(*CellSum) int64{
-		"errors":    func(c *CellSum) int64 { return c.Requests - c.Successes },
+		"failed":    func(c *CellSum) int64 { return c.Requests - c.Successes },
+		"errors":    func(c *CellSum) int64 { return c.Requests - c.Successes }, // failed's older name
 		"3xx":       func(c *CellSum) int64 { return c.S3xx },
 		"4xx":       func(c *CellSum) int64 { return c.S4xx },
 		"429":       func(c *CellSum) int64 { return c.S429 },
@@ -70,7 +71,7 @@ func ParseThreshold(s string) (Threshold, error) {
 	}
 	m := thresholdRE.FindStringSubmatch(text)
 	if m == nil {
-		return fail("want [ENDPOINT][@STAGE]:METRIC OP VALUE, e.g. p99<500ms, lmi:p99<300ms, lmi@2:errors<1%, rps>100")
+		return fail("want [ENDPOINT][@STAGE]:METRIC OP VALUE, e.g. p99<500ms, lmi:p99<300ms, lmi@2:failed<1%, rps>100")
 	}
 	t := Threshold{Text: text, Endpoint: m[1], Stage: -1, Metric: m[3], Op: m[4]}
 	if m[2] != "" {
@@ -105,7 +106,7 @@ func ParseThreshold(s string) (Threshold, error) {
 		}
 		t.Value = v
 	default:
-		return fail(fmt.Sprintf("unknown metric %q; want p50, p90, p95, p99, p99.9, max, errors, 3xx, 4xx, 429, 5xx, transport, dropped, requests, successes or rps", t.Metric))
+		return fail(fmt.Sprintf("unknown metric %q; want p50, p90, p95, p99, p99.9, max, failed (or errors), 3xx, 4xx, 429, 5xx, transport, dropped, requests, successes or rps", t.Metric))
 	}
 	return t, nil
 }

@@ -40,8 +40,8 @@ func verdict(s *Summary) string {
 		} else {
 			ok = append(ok, p99{e.Name, c.P99, c.CI.P99[0], c.CI.P99[1]})
 		}
-		if failed := c.Requests - c.Successes; failed > 0 && c.Requests > 0 {
-			errs = append(errs, fmt.Sprintf("%s %s errors", e.Name, Percent(failed, c.Requests)))
+		if failed := c.Requests - c.Successes; failed > 0 && c.Requests > 0 { // v1 summaries have no Failed
+			errs = append(errs, fmt.Sprintf("%s %s failed", e.Name, Percent(failed, c.Requests)))
 		}
 	}
 	sort.SliceStable(ok, func(i, j int) bool { return ok[i].v < ok[j].v })
@@ -77,7 +77,7 @@ func verdict(s *Summary) string {
 	}
 	notable := append(errs, events(s)...)
 	if len(notable) == 0 {
-		b.WriteString(". Nothing else notable: no errors, throttles or cold starts.")
+		b.WriteString(". Nothing else notable: no failed requests, throttles or cold starts.")
 	} else {
 		b.WriteString(". Notable: " + strings.Join(notable, "; ") + ".")
 	}

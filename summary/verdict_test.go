@@ -43,9 +43,9 @@ func TestVerdict(t *testing.T) {
 				s.Endpoints[1].All.S429 = 10
 				s.Endpoints[0].All.ColdStarts = 7
 			},
-			want: []string{"p99 lmi 50.0ms; no successful response from 128", "128 100.0 % errors", "lmi 1.0 % errors", "lmi 10 throttled (429)", "128 7 cold starts"}},
+			want: []string{"p99 lmi 50.0ms; no successful response from 128", "128 100.0 % failed", "lmi 1.0 % failed", "lmi 10 throttled (429)", "128 7 cold starts"}},
 		{name: "quiet", s: summaryOf(map[string]float64{"a": 10, "b": 11}, "a", "b"),
-			want: []string{"Nothing else notable: no errors, throttles or cold starts."}},
+			want: []string{"Nothing else notable: no failed requests, throttles or cold starts."}},
 		{name: "cost and scale-out", s: summaryOf(map[string]float64{"2048": 95, "lmi": 20}, "2048", "lmi"),
 			change: func(s *Summary) {
 				at := 42.0
