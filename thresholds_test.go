@@ -88,7 +88,7 @@ func TestThresholdsThroughTheBinary(t *testing.T) {
 	if code, _, stderr := exitCode(t, bin, "report", csvs[0], "--threshold", "x:p99<10s"); code != exitOK {
 		t.Fatalf("report with a passing threshold: exit %d\n%s", code, stderr)
 	}
-	if !fileHas(t, strings.TrimSuffix(csvs[0], ".csv")+".summary.json", `"summary_version": 1`) {
+	if !fileHas(t, strings.TrimSuffix(csvs[0], ".csv")+".summary.json", `"summary_version": 2`) {
 		t.Error("no summary beside the CSV")
 	}
 }

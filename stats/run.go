@@ -180,9 +180,10 @@ func (r *Run) StageLabel(i int) string {
 	return fmt.Sprintf("stage %d", i+1)
 }
 
-// Spans are the stages' windows: the profile's, clipped to the run, or
-// without a profile as the rows saw them. The terminal table, the summary
-// and the page all use these.
+// Spans are the stages' windows (Stats.Spans): the profile's, clipped to
+// the run's end when it was cut short, or without a profile as the rows
+// saw them. The terminal table, the summary, thresholds and the page all
+// use these.
 func (r *Run) Spans() []Span {
 	var prof []Span
 	if r.Profile != nil {
@@ -190,7 +191,19 @@ func (r *Run) Spans() []Span {
 			prof = append(prof, Span{Start: seg.Start, End: seg.End()})
 		}
 	}
-	return r.Stats.Spans(prof)
+	return r.Stats.Spans(prof, r.End())
+}
+
+// End is when the run's load ended, since its start: the sidecar's end,
+// else the profile's; 0 when neither is known.
+func (r *Run) End() time.Duration {
+	switch {
+	case r.Meta != nil && r.Meta.End != nil:
+		return r.Meta.End.Sub(r.Meta.Start)
+	case r.Profile != nil:
+		return r.Profile.Total()
+	}
+	return 0
 }
 
 // Priced is the run's Pricing, else the sidecar's, else the defaults.

@@ -312,16 +312,22 @@ func (c *Cell) SentPerSecond(sp Span) float64 {
 	return PerSecond(c.Requests-c.Dropped, sp.End-sp.Start)
 }
 
-// Spans are the stages' windows of a profile, clipped to the observed run
-// (an interrupted run ends early). Without a profile, each stage's window is
-// the span of its own send times across all endpoints.
-func (s *Stats) Spans(profileSpans []Span) []Span {
+// Spans are the stages' windows, over which their requests make a rate
+// (k6 and vegeta divide by the test's duration, not up to the last send):
+// the profile's, clipped to the run's end when it was cut short (end > 0).
+// Without a profile, a stage runs from its first send to the next stage's
+// first send, and the last one for one more mean interval past its last
+// send: n requests sent every d take n·d, not (n−1)·d.
+func (s *Stats) Spans(profileSpans []Span, end time.Duration) []Span {
 	n := s.Stages()
 	out := make([]Span, n)
+	sent := make([]int64, n)
 	for i := range out {
 		if i < len(profileSpans) {
 			sp := profileSpans[i]
-			sp.End = min(sp.End, max(s.last, sp.Start))
+			if end > 0 {
+				sp.End = min(sp.End, max(end, sp.Start))
+			}
 			out[i] = sp
 			continue
 		}
@@ -330,10 +336,23 @@ func (s *Stats) Spans(profileSpans []Span) []Span {
 			if i < len(e.Stages) && e.Stages[i].Requests > 0 {
 				out[i].Start = min(out[i].Start, e.Stages[i].First)
 				out[i].End = max(out[i].End, e.Stages[i].Last)
+				sent[i] += e.Stages[i].Requests
 			}
 		}
 		if out[i].End < out[i].Start {
 			out[i] = Span{}
+		}
+	}
+	for i := len(profileSpans); i < n; i++ {
+		switch next := i + 1; {
+		case sent[i] == 0:
+		case next < n && sent[next] > 0 && out[next].Start > out[i].Start:
+			out[i].End = out[next].Start
+		case sent[i] > 1:
+			out[i].End += (out[i].End - out[i].Start) / time.Duration(sent[i]-1)
+		}
+		if end > 0 && out[i].End > end {
+			out[i].End = max(end, out[i].Start)
 		}
 	}
 	return out

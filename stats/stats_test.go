@@ -92,13 +92,24 @@ func TestSpans(t *testing.T) {
 		{Endpoint: "a", Stage: 1, Elapsed: 5 * time.Second}} {
 		s.Add(&r)
 	}
-	got := s.Spans(nil)
-	if len(got) != 2 || got[0] != (Span{time.Second, 3 * time.Second}) || got[1] != (Span{5 * time.Second, 5 * time.Second}) {
-		t.Errorf("Spans(nil) = %v; want observed send windows", got)
+	got := s.Spans(nil, 0)
+	if len(got) != 2 || got[0] != (Span{time.Second, 5 * time.Second}) || got[1] != (Span{5 * time.Second, 5 * time.Second}) {
+		t.Errorf("Spans(nil) = %v; want stage 0 up to stage 1's first send, stage 1 its one send", got)
 	}
-	got = s.Spans([]Span{{0, 4 * time.Second}, {4 * time.Second, 10 * time.Second}})
+	got = s.Spans([]Span{{0, 4 * time.Second}, {4 * time.Second, 10 * time.Second}}, 5*time.Second)
 	if got[0] != (Span{0, 4 * time.Second}) || got[1] != (Span{4 * time.Second, 5 * time.Second}) {
-		t.Errorf("Spans(profile) = %v; want the profile's, the last clipped to the run's end", got)
+		t.Errorf("Spans(profile, cut at 5s) = %v; want the profile's, the last clipped to the run's end", got)
+	}
+	if got = s.Spans([]Span{{0, 4 * time.Second}, {4 * time.Second, 10 * time.Second}}, 0); got[1] != (Span{4 * time.Second, 10 * time.Second}) {
+		t.Errorf("Spans(profile, whole) = %v; want the profile's whole stage, not up to the last send", got)
+	}
+	// Three sends a second apart in the last stage are three seconds of it.
+	var three Stats
+	for i := range 3 {
+		three.Add(&rows.Record{Endpoint: "a", Elapsed: time.Duration(i) * time.Second})
+	}
+	if got := three.Spans(nil, 0); got[0] != (Span{0, 3 * time.Second}) {
+		t.Errorf("Spans(3 sends 1s apart) = %v; want [0s, 3s]", got)
 	}
 }
 
@@ -145,7 +156,7 @@ func TestOneRow(t *testing.T) {
 	if c.Requests != 1 || c.OK != 1 || s.Stages() != 2 || s.Endpoints()[0].Stages[0].Requests != 0 {
 		t.Errorf("one row in stage 1: %+v, %d stages; want 1 request, stage 0 empty", c.Counts, s.Stages())
 	}
-	if sp := s.Spans(nil); sp[0] != (Span{}) || sp[1] != (Span{time.Second, time.Second}) {
+	if sp := s.Spans(nil, 0); sp[0] != (Span{}) || sp[1] != (Span{time.Second, time.Second}) {
 		t.Errorf("Spans(nil) = %v; want an empty stage 0 and a zero-length stage 1", sp)
 	}
 }

@@ -36,9 +36,9 @@ func shardSums(r *stats.Run) []ShardSum {
 	for _, s := range r.Shards {
 		ss := ShardSum{Index: s.Meta.Shard.Index, Count: s.Meta.Shard.Count, Label: s.Meta.Shard.Label, Host: s.Meta.Host, CSV: s.Source}
 		first := time.Duration(-1)
-		span := stats.Span{End: s.Stats.LastSend()}
-		if s.Profile != nil {
-			span.End = min(span.End, s.Profile.Total())
+		span := stats.Span{End: s.End()} // the shard's run, as the merged run's
+		if span.End == 0 {
+			span.End = s.Stats.LastSend()
 		}
 		for _, e := range s.Stats.Endpoints() {
 			if first < 0 || e.All.First < first {

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lmibench/lmibench/internal/proftest"
 	"github.com/lmibench/lmibench/rows"
 	"github.com/lmibench/lmibench/runfiles"
 	"github.com/lmibench/lmibench/stages"
@@ -33,8 +34,8 @@ func TestSummaryOfASyntheticRun(t *testing.T) {
 		r.Add(&rec)
 	}
 	s := Of(r)
-	if s.SummaryVersion != SummaryVersion || s.Unit != "VUs" || len(s.Stages) != 2 || s.Stages[1] != (StageSpan{"4 VUs", 10, 19.9}) {
-		t.Fatalf("summary head = %+v; want version, unit and the stages' spans", s)
+	if s.SummaryVersion != SummaryVersion || s.Unit != "VUs" || len(s.Stages) != 2 || s.Stages[1] != (StageSpan{"4 VUs", 10, 20}) {
+		t.Fatalf("summary head = %+v; want version, unit and the stages' whole spans", s)
 	}
 	a := s.Endpoints[0]
 	one := a.Stages[0]
@@ -58,10 +59,50 @@ func TestSummaryOfASyntheticRun(t *testing.T) {
 	if two.Requests != 6 || two.Successes != 1 || two.S3xx != 1 || two.S4xx != 2 || two.S429 != 1 || two.S5xx != 1 || two.Transport != 1 || two.Dropped != 1 {
 		t.Errorf("stage 2 = %+v; want one of each outcome", two)
 	}
-	if want := 5.0 / 9.9; math.Abs(two.RPS-want) > 0.001 {
-		t.Errorf("stage 2 req/s = %v; want the 5 sent over 9.9 s", two.RPS)
+	if want := 5.0 / 10; math.Abs(two.RPS-want) > 0.001 {
+		t.Errorf("stage 2 req/s = %v; want the 5 sent over the stage's 10 s", two.RPS)
 	}
 	if a.All.Requests != 1006 || a.All.Successes != 1001 || len(a.ErrorKinds) != 2 {
 		t.Errorf("over the run = %+v, kinds %v", a.All, a.ErrorKinds)
+	}
+}
+
+// TestRatesOverTheirWindows: 1 VU with 1 s of think time in a 3 s stage
+// sends 3 requests, 1.0 req/s over the stage, whether the stage's window
+// comes from the sidecar (the profile and the run's end) or, without one,
+// from the sends; an interrupted run's stage ends at the interruption.
+func TestRatesOverTheirWindows(t *testing.T) {
+	prof := proftest.New(t, true, stages.Stage{Duration: time.Nanosecond, Target: 1}, stages.Stage{Duration: 3 * time.Second, Target: 1})
+	start := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	run := func(withMeta bool, end time.Duration) *stats.Run {
+		r := &stats.Run{}
+		if withMeta {
+			e := start.Add(end)
+			r.Profile, r.Meta = prof, &runfiles.Meta{LoadModel: stages.VUs, Start: start, End: &e}
+		}
+		for i := range 3 {
+			r.Add(&rows.Record{Endpoint: "a", Stage: 1, Status: 200, Elapsed: time.Nanosecond + time.Duration(i)*time.Second, Latency: time.Millisecond})
+		}
+		return r
+	}
+	for _, tt := range []struct {
+		name string
+		r    *stats.Run
+		want float64
+	}{
+		{"sidecar", run(true, 3*time.Second), 1},
+		{"no sidecar", run(false, 0), 1},
+		{"interrupted at 2.5 s", run(true, 2500*time.Millisecond), 1.2},
+	} {
+		s := Of(tt.r)
+		got := s.Endpoints[0].Stages[1].RPS
+		if math.Abs(got-tt.want) > 0.01 {
+			t.Errorf("%s: stage req/s = %v; want %v", tt.name, got, tt.want)
+		}
+		// A threshold on the stage's rate sees the same figure.
+		th, _ := ParseThreshold("@1:rps>1.3")
+		if v := Evaluate([]Threshold{th}, s); v[0].Pass {
+			t.Errorf("%s: @1:rps>1.3 passes at %s req/s", tt.name, v[0].Value)
+		}
 	}
 }
