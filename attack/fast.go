@@ -107,7 +107,7 @@ func (u *fastUser) do(r *rows.Record) {
 		return
 	}
 	r.Status, r.BytesIn = a.status, a.n
-	r.Fn, r.HasFn = rows.ParseFn(a.body)
+	r.SetFn(a.body)
 }
 
 // answer is what a response left once read: its status, where it

@@ -91,7 +91,7 @@ func (u *stdUser) do(r *rows.Record) {
 		return
 	}
 	r.Status, r.BytesIn = resp.StatusCode, n
-	r.Fn, r.HasFn = rows.ParseFn(kept)
+	r.SetFn(kept)
 }
 
 // checkRedirect follows up to n redirects, then fails the request; with

@@ -6,7 +6,10 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
+	"github.com/lmibench/lmibench/rows"
 	"github.com/lmibench/lmibench/setting"
 )
 
@@ -76,16 +79,25 @@ func CheckURL(raw string) (*url.URL, error) {
 	return u, nil
 }
 
-// CheckTargets refuses an empty list, duplicate names, names that cannot
-// be a CSV field and URLs that are not http(s).
+// MaxTargets bounds the endpoints of a run, as its statistics and the
+// CSV reader do.
+const MaxTargets = 64
+
+// CheckTargets refuses an empty list or more than MaxTargets, duplicate
+// names, names that cannot be a CSV field or a terminal's text (commas,
+// quotes, control characters, invalid UTF-8, more than rows.MaxNameBytes)
+// and URLs that are not http(s): whatever a run writes, a report reads.
 func CheckTargets(ts []Target) error {
-	if len(ts) == 0 {
+	switch {
+	case len(ts) == 0:
 		return fmt.Errorf("no endpoints to benchmark")
+	case len(ts) > MaxTargets:
+		return fmt.Errorf("%d endpoints: at most %d", len(ts), MaxTargets)
 	}
 	seen := map[string]bool{}
 	for _, t := range ts {
-		if t.Name == "" || strings.ContainsAny(t.Name, ",\"\r\n") {
-			return fmt.Errorf("endpoint name %q: want a non-empty name without commas, quotes or line breaks", t.Name)
+		if err := CheckName(t.Name); err != nil {
+			return err
 		}
 		if seen[t.Name] {
 			return fmt.Errorf("the name %q is used twice", t.Name)
@@ -125,6 +137,23 @@ func Redact(raw string) string {
 	u.RawQuery = q.Encode()
 	return u.String()
 }
+
+// CheckName refuses an endpoint name that cannot be a CSV field or a
+// terminal's text, or that a report would not read back.
+func CheckName(name string) error {
+	switch {
+	case name == "" || strings.ContainsAny(name, ",\"\r\n"):
+		return fmt.Errorf("endpoint name %q: want a non-empty name without commas, quotes or line breaks", Printable(name))
+	case !utf8.ValidString(name) || strings.IndexFunc(name, unicode.IsControl) >= 0:
+		return fmt.Errorf("endpoint name %q: control characters and invalid UTF-8 are not allowed", Printable(name))
+	case len(name) > rows.MaxNameBytes:
+		return fmt.Errorf("endpoint name %q…: %d bytes, at most %d", Printable(name[:32]), len(name), rows.MaxNameBytes)
+	}
+	return nil
+}
+
+// Printable is s with invalid UTF-8 replaced, for a message.
+func Printable(s string) string { return strings.ToValidUTF8(s, "\uFFFD") }
 
 // ParseTarget reads a target, NAME=URL, with an http(s) URL.
 func ParseTarget(s string) (Target, error) {

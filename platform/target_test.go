@@ -1,6 +1,7 @@
 package platform
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -47,6 +48,15 @@ func TestCheckTargets(t *testing.T) {
 		{"empty name", []Target{{Name: "", URL: "http://x"}}, "want a non-empty name"},
 		{"quote in name", []Target{{Name: `a"b`, URL: "http://x"}}, "without commas, quotes"},
 		{"not a URL", []Target{{Name: "lmi", URL: "ftp://x"}}, "endpoint lmi: \"ftp://x\" is not an http(s) URL"},
+		{"terminal escape in name", []Target{{Name: "a\x1b[2Jb", URL: "http://x"}}, "control characters"},
+		{"invalid UTF-8 in name", []Target{{Name: "a\xffb", URL: "http://x"}}, "invalid UTF-8"},
+		{"a name longer than a report reads", []Target{{Name: strings.Repeat("n", 129), URL: "http://x"}}, "129 bytes, at most 128"},
+		{"more endpoints than a report reads", func() (ts []Target) {
+			for i := range MaxTargets + 1 {
+				ts = append(ts, Target{Name: fmt.Sprint("e", i), URL: "http://x"})
+			}
+			return ts
+		}(), "65 endpoints: at most 64"},
 	}
 	for _, tt := range tests {
 		err := CheckTargets(tt.in)

@@ -57,6 +57,7 @@ var pageTmpl = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 {{if .Banner}}<p class="banner">{{.Banner}}</p>{{end}}
 {{range .Warnings}}<p class="warning">{{.}}</p>{{end}}
 {{if .Verdict}}<p class="verdict">{{.Verdict}}</p>{{end}}
+{{range .Notes}}<p class="note">{{.}}</p>{{end}}
 {{if .Cards}}<div class="cards">{{range .Cards}}<div class="card" style="border-top-color: {{.Color}}">
 <h3>{{.Title}}</h3><p class="kind">{{.Kind}}</p>
 <dl>{{range .Items}}<dt>{{.Name}}</dt><dd>{{.Value}}</dd>{{end}}</dl></div>{{end}}</div>{{end}}
@@ -113,8 +114,9 @@ type card struct {
 
 type page struct {
 	Title, Index, Version string
-	Banner                string // what the numbers are not, first of all
-	Verdict               string // the run in one sentence
+	Banner                string   // what the numbers are not, first of all
+	Verdict               string   // the run in one sentence
+	Notes                 []string // what the figures rest on
 	Cards                 []card
 	Measured              string // what the run went against
 	Grid                  bool   // charts side by side
@@ -170,7 +172,7 @@ func WritePage(w io.Writer, r *stats.Run, index string, s *summary.Summary) erro
 func (r view) page(index string, s *summary.Summary) (*page, []chartSpec) {
 	a := r.axes()
 	p := &page{Title: "lmibench · " + r.Name(), Index: index, Version: r.version(), Facts: r.facts(a), Banner: r.banner(),
-		Verdict: s.Verdict, Cards: r.cards(a, s), Measured: r.measured()}
+		Verdict: s.Verdict, Notes: s.Notes, Cards: r.cards(a, s), Measured: r.measured()}
 	if r.Warning != "" {
 		p.Warnings = append(p.Warnings, r.Warning)
 	}

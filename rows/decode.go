@@ -105,13 +105,13 @@ func (d *Decoder) Decode(r *Record) error {
 		}
 		r.Timestamp = t
 	}
-	r.Elapsed = time.Duration(math.Round(p.float("elapsed_s") * float64(time.Second)))
+	r.Elapsed = p.duration("elapsed_s", time.Second)
 	r.Scenario = p.str("scenario")
 	r.Endpoint = p.str("endpoint")
 	r.Stage = int(p.int("stage"))
 	r.Target = p.float("target")
 	r.Status = int(p.int("status"))
-	r.Latency = time.Duration(math.Round(p.float("latency_ms") * float64(time.Millisecond)))
+	r.Latency = p.duration("latency_ms", time.Millisecond)
 	if r.Latency < 0 {
 		p.fail("latency_ms", p.str("latency_ms"))
 	}
@@ -130,17 +130,33 @@ func (d *Decoder) Decode(r *Record) error {
 	r.BytesOut = uint64(p.int("bytes_out"))
 	r.Error = p.str("error")
 	if s := p.str("scheduled_s"); s != "" { // csv_version 2
-		r.Scheduled, r.HasScheduled = time.Duration(math.Round(p.float("scheduled_s")*float64(time.Second))), true
+		r.Scheduled, r.HasScheduled = p.duration("scheduled_s", time.Second), true
 		if r.Scheduled < 0 {
 			p.fail("scheduled_s", s)
 		}
 	}
 	if env := p.str("env_id"); env != "" {
-		r.HasFn = true
-		r.Fn.EnvID = env
-		r.Fn.ColdStart = p.str("cold_start") == "true"
-		r.Fn.Inflight = p.int("inflight")
-		r.Fn.HandlerMS = p.float("handler_ms")
+		// Fields out of range are dropped, as the engine drops them.
+		f := FnFields{EnvID: env, ColdStart: p.str("cold_start") == "true"}
+		var errI, errH error
+		f.Inflight, errI = strconv.ParseInt(p.str("inflight"), 10, 64)
+		f.HandlerMS, errH = strconv.ParseFloat(p.str("handler_ms"), 64)
+		if p.str("inflight") == "" {
+			f.Inflight, errI = 0, nil
+		}
+		if p.str("handler_ms") == "" {
+			f.HandlerMS, errH = 0, nil
+		}
+		switch {
+		case errI != nil && !errors.Is(errI, strconv.ErrRange):
+			p.fail("inflight", p.str("inflight"))
+		case errH != nil && !errors.Is(errH, strconv.ErrRange):
+			p.fail("handler_ms", p.str("handler_ms"))
+		case errI != nil || errH != nil || !f.Valid():
+			r.FnRejected = true
+		default:
+			r.Fn, r.HasFn = f, true
+		}
 	}
 	if p.err != nil {
 		return &RowError{d.line, p.err}
@@ -196,6 +212,20 @@ func (p *rowParser) float(name string) float64 {
 		return 0
 	}
 	return f
+}
+
+// maxDuration bounds the times a row may hold, far inside time.Duration's
+// 292 years, so no value overflows it.
+const maxDuration = 100 * 365 * 24 * time.Hour
+
+// duration reads a field of unit as a time.Duration within ±maxDuration.
+func (p *rowParser) duration(name string, unit time.Duration) time.Duration {
+	v := p.float(name) * float64(unit)
+	if math.Abs(v) > float64(maxDuration) {
+		p.fail(name, p.str(name))
+		return 0
+	}
+	return time.Duration(math.Round(v))
 }
 
 func (p *rowParser) int(name string) int64 {

@@ -28,6 +28,7 @@ import (
 	"bytes"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/mailru/easyjson/jlexer"
 )
@@ -55,6 +56,9 @@ type Record struct {
 	// body was not the function's JSON (another server, an error page).
 	HasFn bool
 	Fn    FnFields
+	// FnRejected: the body claimed function fields out of range (Valid),
+	// which were dropped. Not a CSV column: the row's fields are empty.
+	FnRejected bool
 }
 
 // FnFields are the function's own view of a request.
@@ -63,6 +67,45 @@ type FnFields struct {
 	ColdStart bool    `json:"cold_start"`
 	Inflight  int64   `json:"inflight"`
 	HandlerMS float64 `json:"handler_ms"`
+}
+
+// Limits of the function's own fields. A body that claims values beyond
+// them is not the function's answer (no invocation outlives Lambda's 15
+// minutes, none counts fewer than zero in flight): the engine and the
+// decoder both keep the response and drop its fields, and count it
+// (FnRejected), so a run and its report hold the same rows.
+const (
+	MaxHandlerMS = 15 * 60 * 1000
+	MaxInflight  = 1 << 24
+)
+
+// Valid says whether f may be the function's answer.
+func (f FnFields) Valid() bool {
+	return f.EnvID != "" && f.HandlerMS >= 0 && f.HandlerMS <= MaxHandlerMS && f.Inflight >= 0 && f.Inflight <= MaxInflight
+}
+
+// SetFn sets r's function fields from a response body: the function's
+// answer, or none. An env_id longer than MaxNameBytes is cut there (at a
+// character's start), so no server can grow a run's memory or its CSV
+// through it; fields out of range are dropped and FnRejected says so.
+func (r *Record) SetFn(body []byte) {
+	f, ok := ParseFn(body)
+	if ok && len(f.EnvID) > MaxNameBytes {
+		f.EnvID = cutUTF8(f.EnvID, MaxNameBytes)
+	}
+	r.FnRejected = ok && !f.Valid()
+	if !ok || r.FnRejected {
+		f = FnFields{}
+	}
+	r.Fn, r.HasFn = f, ok && !r.FnRejected
+}
+
+// cutUTF8 is s cut to at most n bytes, not inside a character.
+func cutUTF8(s string, n int) string {
+	for n > 0 && n < len(s) && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 // OK reports whether the request got a response in the 2xx or 3xx range.

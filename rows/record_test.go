@@ -3,7 +3,9 @@ package rows
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/mailru/easyjson/jlexer"
@@ -102,4 +104,41 @@ func FuzzScanFn(f *testing.F) {
 			t.Fatalf("scanFn(%q) = %+v, %v; the lexer reads %+v, %v", body, got, ok, want, wantOK)
 		}
 	})
+}
+
+// TestSetFnAndTheDecoderAgree: whatever a body claims, the engine's
+// fields and the fields read back from the CSV it wrote are the same, and
+// nothing out of range is taken as the function's answer.
+func TestSetFnAndTheDecoderAgree(t *testing.T) {
+	long := strings.Repeat("é", 100) // 200 bytes
+	for _, tt := range []struct {
+		name     string
+		body     string
+		has, bad bool
+		env      string
+	}{
+		{"the function's answer", `{"env_id":"e1","cold_start":true,"inflight":3,"handler_ms":12.5}`, true, false, "e1"},
+		{"a handler time past Lambda's limit", `{"env_id":"e1","handler_ms":1e308}`, false, true, ""},
+		{"a negative handler time", `{"env_id":"e1","handler_ms":-1}`, false, true, ""},
+		{"fewer than none in flight", `{"env_id":"e1","inflight":-5}`, false, true, ""},
+		{"a long env_id, cut", `{"env_id":"` + long + `"}`, true, false, long[:MaxNameBytes]},
+		{"not the function", `{"message":"hi"}`, false, false, ""},
+	} {
+		var r Record
+		r.Timestamp, r.Endpoint, r.Status = time.Unix(1e9, 0).UTC(), "x", 200
+		r.SetFn([]byte(tt.body))
+		if r.HasFn != tt.has || r.FnRejected != tt.bad || r.Fn.EnvID != tt.env || !utf8.ValidString(r.Fn.EnvID) {
+			t.Errorf("%s: SetFn = has %v, rejected %v, env %q; want %v, %v, %q", tt.name, r.HasFn, r.FnRejected, r.Fn.EnvID, tt.has, tt.bad, tt.env)
+		}
+		back, err := decodeAll(encode(t, []Record{r}))
+		if err != nil || len(back) != 1 || back[0].HasFn != r.HasFn || back[0].Fn != r.Fn {
+			t.Errorf("%s: read back %+v, %v; want the fields written, %+v", tt.name, back, err, r.Fn)
+		}
+	}
+	// A CSV from elsewhere holding such fields keeps its row and drops them.
+	header := strings.Join(Columns, ",") + "\n"
+	rows, err := decodeAll([]byte(header + "2001-09-09T01:46:40Z,1.0,s,x,0,1,200,5.0,0,0,,e1,false,-5,1e308,\n"))
+	if err != nil || len(rows) != 1 || rows[0].HasFn || !rows[0].FnRejected || rows[0].Status != 200 {
+		t.Errorf("decoded %+v, %v; want the row kept, its fields dropped and counted", rows, err)
+	}
 }

@@ -75,6 +75,10 @@ const MaxTarget = 1e7
 // is refused rather than silently scheduled.
 const MaxTotal = 7 * 24 * time.Hour
 
+// MaxStages bounds a profile's stages, as a run's statistics and CSV
+// reader do (a stage index is at most 10,000).
+const MaxStages = 10000
+
 // New validates stages and compiles them into a Profile. integer requires
 // whole-number targets (virtual users). Every problem is reported at once,
 // with 1-based stage numbers.
@@ -96,6 +100,9 @@ func New(ss []Stage, integer bool) (*Profile, error) {
 func Validate(ss []Stage, integer bool) error {
 	if len(ss) == 0 {
 		return errors.New("no stages")
+	}
+	if len(ss) > MaxStages {
+		return fmt.Errorf("%d stages: at most %d", len(ss), MaxStages)
 	}
 	var errs []error
 	var total time.Duration // of the valid durations, stopping past the limit

@@ -73,7 +73,7 @@ func (r *Run) Name() string {
 // Bounds on what one file may hold, so that memory and the page stay
 // bounded whatever the file: rows past them are skipped and counted.
 const (
-	MaxEndpoints = 64
+	MaxEndpoints = platform.MaxTargets
 	MaxScenarios = 64
 )
 

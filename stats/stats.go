@@ -97,6 +97,8 @@ type Counts struct {
 	NoResponse int64
 	Dropped  int64 // open model: not sent, max in-flight reached
 	Cold     int64 // function-reported cold starts
+	// FnRejected answered with function fields out of range, not used.
+	FnRejected int64
 	// Billed are the invocations AWS would bill: the function answered
 	// (it reported its handler time), or, from an endpoint that reports
 	// nothing, any response but a throttle; ByLatency of them are timed by
@@ -129,6 +131,9 @@ func (c *Counts) add(r *rows.Record) {
 	}
 	if r.HasFn && r.Fn.ColdStart {
 		c.Cold++
+	}
+	if r.FnRejected {
+		c.FnRejected++
 	}
 	switch {
 	case r.HasFn:

@@ -63,6 +63,7 @@ func (c *Counts) Merge(o *Counts) {
 	c.NoResponse += o.NoResponse
 	c.Dropped += o.Dropped
 	c.Cold += o.Cold
+	c.FnRejected += o.FnRejected
 	c.Billed += o.Billed
 	c.ByLatency += o.ByLatency
 	c.BilledMS += o.BilledMS

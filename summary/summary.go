@@ -6,11 +6,13 @@
 package summary
 
 import (
+	"fmt"
 	"math"
 	"time"
 
 	"github.com/lmibench/lmibench/cost"
 	"github.com/lmibench/lmibench/platform"
+	"github.com/lmibench/lmibench/rows"
 	"github.com/lmibench/lmibench/stats"
 )
 
@@ -64,7 +66,11 @@ type EndpointSum struct {
 	Name string `json:"name"`
 	// ByLatency says some billed durations were timed by the client (the
 	// endpoint reported no handler time).
-	ByLatency  bool              `json:"billed_by_client_latency,omitempty"`
+	ByLatency bool `json:"billed_by_client_latency,omitempty"`
+	// Rejected answers claimed function fields out of range (a handler
+	// time beyond Lambda's 15 minutes, fewer than 0 in flight): kept as
+	// responses, their fields not used.
+	Rejected   int64             `json:"answers_out_of_range,omitempty"`
 	All        CellSum           `json:"all"`
 	Stages     []CellSum         `json:"stages"`
 	ErrorKinds []stats.KindCount `json:"error_kinds"`
@@ -149,7 +155,7 @@ func Of(r *stats.Run) *Summary {
 	}
 	s.PeakStage = peakStage(r, spans)
 	for _, e := range r.Stats.Endpoints() {
-		es := EndpointSum{Name: e.Name, All: cellSum(r, e.Name, &e.All, stats.Span{End: total}, 0, end), ErrorKinds: e.ErrorKinds(), ByLatency: e.All.ByLatency > 0}
+		es := EndpointSum{Name: e.Name, All: cellSum(r, e.Name, &e.All, stats.Span{End: total}, 0, end), ErrorKinds: e.ErrorKinds(), ByLatency: e.All.ByLatency > 0, Rejected: e.All.FnRejected}
 		for i, c := range e.Stages {
 			es.Stages = append(es.Stages, cellSum(r, e.Name, c, spans[i], spans[i].Start.Seconds(), spans[i].End.Seconds()))
 		}
@@ -173,7 +179,7 @@ func Of(r *stats.Run) *Summary {
 	s.Cost = costSum(r, s)
 	s.Shards = shardSums(r)
 	s.Verdict = verdict(s)
-	s.Notes = omissionNotes(s)
+	s.Notes = append(omissionNotes(s), rejectedNotes(s)...)
 	return s
 }
 
@@ -231,4 +237,17 @@ func corrected(r *stats.Run, c *stats.Cell) *Quantiles {
 		return nil
 	}
 	return quantiles(c.Latency.Corrected(interval))
+}
+
+// rejectedNotes say which endpoints answered with function fields out of
+// range, which were kept out of the statistics.
+func rejectedNotes(s *Summary) []string {
+	var out []string
+	for _, e := range s.Endpoints {
+		if e.Rejected > 0 {
+			out = append(out, fmt.Sprintf("%s: %d answers claimed function fields out of range (handler_ms beyond 0..%d, inflight below 0 or beyond %d): kept as responses, their fields not used",
+				e.Name, e.Rejected, rows.MaxHandlerMS, rows.MaxInflight))
+		}
+	}
+	return out
 }

@@ -86,6 +86,9 @@ func ParseThreshold(s string) (Threshold, error) {
 		return fail(fmt.Sprintf("%q is not a number", m[5]))
 	}
 	unit := m[6]
+	if v < 0 {
+		return fail(fmt.Sprintf("%s cannot be negative", t.Metric))
+	}
 	_, isLatency := latencyMetrics[t.Metric]
 	_, isCount := countMetrics[t.Metric]
 	switch {
@@ -99,6 +102,9 @@ func ParseThreshold(s string) (Threshold, error) {
 		t.Percent, t.Value = unit == "%", v
 		if unit != "" && unit != "%" {
 			return fail(t.Metric + " is a count, or a rate with %")
+		}
+		if t.Percent && v > 100 {
+			return fail("a share of the requests is within 0..100%")
 		}
 	case t.Metric == "rps":
 		if unit != "" {

@@ -29,6 +29,11 @@ func TestParseThreshold(t *testing.T) {
 		{"errors<1ms", Threshold{}, "errors is a count, or a rate with %"},
 		{"rps>10%", Threshold{}, "rps takes a plain number"},
 		{"p99<1e999ms", Threshold{}, "is not a number"},
+		{"failed<150%", Threshold{}, "within 0..100%"},
+		{"p99<-1", Threshold{}, "p99 cannot be negative"},
+		{"5xx<=-1", Threshold{}, "5xx cannot be negative"},
+		{"rps>-3", Threshold{}, "rps cannot be negative"},
+		{"failed<=100%", Threshold{Text: "failed<=100%", Stage: -1, Metric: "failed", Op: "<=", Value: 100, Percent: true}, ""},
 		{"lmi@x:p99<1", Threshold{}, "want [ENDPOINT]"},
 		{strings.Repeat("x", 500), Threshold{}, "…"},
 	}

@@ -2,12 +2,14 @@ package main
 
 import (
 	"encoding/json"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/lmibench/lmibench/summary"
@@ -51,5 +53,43 @@ func TestOneDefinitionOfFailure(t *testing.T) {
 		if !strings.Contains(string(page), wantCard) {
 			t.Errorf("%d server: the page's card lacks %q", tt.status, wantCard)
 		}
+	}
+}
+
+// TestHostileFunctionFields: a server claiming a handler time of 1e308 ms
+// or -5 requests in flight leaves a summary that encodes, costs that are
+// finite, and a report built from every row the run wrote.
+func TestHostileFunctionFields(t *testing.T) {
+	var n atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1)%2 == 0 {
+			w.Write([]byte(`{"env_id":"e1","inflight":-5,"handler_ms":3}`))
+			return
+		}
+		w.Write([]byte(`{"env_id":"e1","inflight":1,"handler_ms":1e308}`))
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	r := runCLI(t, nil, "run", "--target", "x="+srv.URL, "--cost-endpoint", "x=1024", "--scenario", "fast-io", "-s", "1ms:2", "-s", "300ms:2",
+		"--think", "20ms", "--output-dir", dir, "--summary", "-", "-q")
+	if r.code != exitOK {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	var sums []summary.Summary
+	if err := json.Unmarshal([]byte(r.stdout), &sums); err != nil || len(sums) != 1 {
+		t.Fatalf("summary %v: %.200q", err, r.stdout)
+	}
+	e := sums[0].Endpoints[0]
+	if e.Rejected != e.All.Requests || e.All.Requests == 0 || e.All.Cost == nil || math.IsInf(e.All.Cost.Total, 0) || e.All.BilledMS > float64(e.All.Requests)*1000 {
+		t.Errorf("summary: %d of %d answers rejected, cost %+v, billed %v ms; want every answer rejected and a finite bill", e.Rejected, e.All.Requests, e.All.Cost, e.All.BilledMS)
+	}
+	if !strings.Contains(r.stderr, "answers claimed function fields out of range") {
+		t.Errorf("the run does not say answers were rejected:\n%s", r.stderr)
+	}
+	csvs, _ := filepath.Glob(filepath.Join(dir, "*.csv"))
+	rr := runCLI(t, nil, "report", csvs[0], "--summary", "-")
+	var back []summary.Summary
+	if err := json.Unmarshal([]byte(rr.stdout), &back); rr.code != exitOK || err != nil || back[0].Endpoints[0].All.Requests != e.All.Requests {
+		t.Fatalf("report: exit %d, %v; want every one of the %d rows\n%s", rr.code, err, e.All.Requests, rr.stderr)
 	}
 }
