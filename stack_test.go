@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -23,6 +24,7 @@ import (
 	"github.com/lmibench/lmibench/infra"
 	"github.com/lmibench/lmibench/internal/mototest"
 	"github.com/lmibench/lmibench/platform"
+	"github.com/lmibench/lmibench/summary"
 )
 
 const demoArn = "arn:aws:lambda:us-east-1:123456789012:capacity-provider:demo-cp-2-c8xlarge"
@@ -38,6 +40,9 @@ type deployed struct {
 	// own clock rather than a timer's.
 	onRequest func()
 	once      sync.Once
+	// answer, when set for a path, answers in the function's stead: API
+	// Gateway's own answers.
+	answer map[string]http.HandlerFunc
 }
 
 func deploy(t *testing.T, instances int32) *deployed {
@@ -54,6 +59,10 @@ func deploy(t *testing.T, instances int32) *deployed {
 		}
 		if d.onRequest != nil {
 			d.once.Do(d.onRequest)
+		}
+		if a := d.answer[r.URL.Path]; a != nil {
+			a(w, r)
+			return
 		}
 		mux.ServeHTTP(w, r)
 	}))
@@ -174,6 +183,38 @@ func TestRunAgainstAStack(t *testing.T) {
 	}
 	if !fileHas(t, page, "stack demo in us-east-1; observed: capacity-provider instances, CloudWatch") || fileHas(t, page, "Emulated run") {
 		t.Errorf("%s does not say which stack was measured and what was observed", page)
+	}
+}
+
+// TestStackThrottlesAreNotBilled: a deployed run whose 2048 endpoint gets
+// API Gateway's 500 for every invoke (Lambda throttled or rejected it)
+// bills nothing for it and says why; and a run without CloudWatch says
+// that throttles arrive as 500, so its 5xx cannot be told apart.
+func TestStackThrottlesAreNotBilled(t *testing.T) {
+	d := deploy(t, 2)
+	d.answer = map[string]http.HandlerFunc{platform.Functions[1].Path: func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusInternalServerError)
+		w.Write([]byte(`{"message":"Internal Server Error"}`))
+	}}
+	r := runCLI(t, nil, "run", "--stack", "demo", "--scenario", "fast-io", "--io-fast-delay-ms", "1",
+		"--stages-json", `[{"duration":"1ms","target":2},{"duration":"300ms","target":2}]`, "--think", "20ms",
+		"--wait-for-scale-in=false", "--output-dir", t.TempDir(), "--summary", "-", "-q")
+	if r.code != exitOK {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	var sums []summary.Summary
+	if err := json.Unmarshal([]byte(r.stdout), &sums); err != nil || len(sums) != 1 {
+		t.Fatalf("summary: %v", err)
+	}
+	e := sums[0].Endpoint(platform.Functions[1].Name)
+	if e == nil || e.All.Requests == 0 || e.All.S5xx != e.All.Requests || e.All.BilledRequests != 0 || e.All.Cost != nil ||
+		e.All.Unbilled == nil || e.All.Unbilled.Gateway500 != e.All.Requests {
+		t.Fatalf("%s = %+v; want every request a 500, none billed, all counted as API Gateway's", platform.Functions[1].Name, e)
+	}
+	for _, want := range []string{"API Gateway answers 500 when Lambda throttles an invoke", "CloudWatch's Throttles were not fetched for this run"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+		}
 	}
 }
 

@@ -239,6 +239,17 @@ func (r *Run) Function(name string) cost.Function {
 	return cost.Function{}
 }
 
+// OwnFunctions says the run went against the benchmark's own functions
+// (the emulator, the handler, a deployed stack), whose answers lmibench
+// knows: they never answer 500 themselves.
+func (r *Run) OwnFunctions() bool {
+	if r.Meta == nil || r.Meta.Platform == nil {
+		return false
+	}
+	k := r.Meta.Platform.Kind
+	return k == platform.KindEmulator || k == platform.KindFunction || k == platform.KindStack
+}
+
 // Instances is the series of the instances that ran an LMI endpoint: the
 // one naming it, or in a run with one LMI endpoint, an instance series
 // naming none (series files written before series named endpoints).

@@ -99,13 +99,22 @@ type Counts struct {
 	Cold     int64 // function-reported cold starts
 	// FnRejected answered with function fields out of range, not used.
 	FnRejected int64
-	// Billed are the invocations AWS would bill: the function answered
-	// (it reported its handler time), or, from an endpoint that reports
-	// nothing, any response but a throttle; ByLatency of them are timed by
-	// the client's latency, which overstates the handler's time.
+	// Billed are the invocations AWS bills: those the function answered
+	// (it reported its handler time), and those it ran without answering
+	// in its own words — API Gateway's 502 (the function failed) and 504
+	// (it timed out), its own 4xx, any answer of an endpoint that reports
+	// nothing. ByLatency of them are timed by the client's latency, which
+	// overstates the handler's time. Not billed: no response and 429.
 	Billed, ByLatency int64
 	// BilledMS is their handler times, each rounded up to 1 ms as AWS bills.
 	BilledMS float64
+	// Gateway500 are 500s without the function's answer: in front of the
+	// benchmark's own functions (which never answer 500), API Gateway's
+	// answer to an invoke Lambda throttled or rejected, which AWS does not
+	// bill; of an endpoint of the user's, maybe the function's own answer.
+	// The summary decides, and bills them at Gateway500MS when it must.
+	Gateway500   int64
+	Gateway500MS float64
 }
 
 func (c *Counts) add(r *rows.Record) {
@@ -135,14 +144,18 @@ func (c *Counts) add(r *rows.Record) {
 	if r.FnRejected {
 		c.FnRejected++
 	}
+	byLatency := max(1, math.Ceil(float64(r.Latency)/float64(time.Millisecond)))
 	switch {
 	case r.HasFn:
 		c.Billed++
 		c.BilledMS += max(1, math.Ceil(r.Fn.HandlerMS))
+	case r.Status == 500:
+		c.Gateway500++
+		c.Gateway500MS += byLatency
 	case r.Status != 0 && r.Status != 429:
 		c.Billed++
 		c.ByLatency++
-		c.BilledMS += max(1, math.Ceil(float64(r.Latency)/float64(time.Millisecond)))
+		c.BilledMS += byLatency
 	}
 }
 

@@ -67,6 +67,8 @@ func (c *Counts) Merge(o *Counts) {
 	c.Billed += o.Billed
 	c.ByLatency += o.ByLatency
 	c.BilledMS += o.BilledMS
+	c.Gateway500 += o.Gateway500
+	c.Gateway500MS += o.Gateway500MS
 }
 
 // Timeline accumulates records per endpoint into time buckets. Its zero

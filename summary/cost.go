@@ -36,14 +36,47 @@ func integrate(points [][2]float64, a, b float64) float64 {
 	return area
 }
 
+// billed is what AWS bills of counts: the invocations and their billed
+// milliseconds. A 500 without the function's answer is API Gateway's own
+// in front of the benchmark's functions, not billed; from an endpoint of
+// the user's it may be the function's, billed at its latency.
+func billed(r *stats.Run, c *stats.Counts) (requests int64, ms float64) {
+	if r.OwnFunctions() {
+		return c.Billed, c.BilledMS
+	}
+	return c.Billed + c.Gateway500, c.BilledMS + c.Gateway500MS
+}
+
+// Unbilled are the requests AWS does not bill, by why.
+type Unbilled struct {
+	NoResponse int64 `json:"no_response,omitempty"`
+	Throttled  int64 `json:"throttled_429,omitempty"`
+	// Gateway500: API Gateway answered 500 for an invoke Lambda throttled
+	// or rejected (the benchmark's own functions only).
+	Gateway500 int64 `json:"api_gateway_500,omitempty"`
+}
+
+// unbilled is counts' unbilled requests; nil when there are none.
+func unbilled(r *stats.Run, c *stats.Counts) *Unbilled {
+	u := Unbilled{NoResponse: c.NoResponse, Throttled: c.S429}
+	if r.OwnFunctions() {
+		u.Gateway500 = c.Gateway500
+	}
+	if u == (Unbilled{}) {
+		return nil
+	}
+	return &u
+}
+
 // bill prices one endpoint's counts over the window [a, b] seconds; nil
 // when the endpoint is not priced or nothing was billed.
 func bill(r *stats.Run, name string, c *stats.Counts, a, b float64) (*cost.Bill, float64) {
 	f := r.Function(name)
-	if !f.Known() || c.Billed == 0 {
+	requests, ms := billed(r, c)
+	if !f.Known() || requests == 0 {
 		return nil, 0
 	}
-	u := cost.Usage{Requests: c.Billed, BilledMS: c.BilledMS}
+	u := cost.Usage{Requests: requests, BilledMS: ms}
 	if f.LMI {
 		s := r.Instances(name)
 		if s == nil {
@@ -80,6 +113,11 @@ type EndpointCost struct {
 	Monthly float64 `json:"monthly_usd,omitempty"`
 	// BreakEven compares a standard endpoint with the run's LMI endpoint.
 	BreakEven *BreakEven `json:"break_even,omitempty"`
+	// Caveats say, for LMI, why the capacity measured at the peak is not
+	// a steady state (scaling out, throttled, instances barely used): its
+	// cost per request, monthly figure and every break-even against it
+	// rest on that capacity.
+	Caveats []string `json:"caveats,omitempty"`
 }
 
 // BreakEven is the steady rate above which LMI is the cheaper.
@@ -106,9 +144,14 @@ func costSum(r *stats.Run, s *Summary) *CostSum {
 			if pk := e.Stages[s.PeakStage]; pk.Cost != nil {
 				ec.PeakPerMillion = pk.Cost.PerMillion
 				if pk.InstanceSeconds > 0 {
-					ec.PerInstance = float64(pk.BilledRequests) / pk.InstanceSeconds
+					// Capacity is what the instances served: answered
+					// requests, not the throttled or failed.
+					ec.PerInstance = float64(pk.Successes) / pk.InstanceSeconds
 				}
 			}
+		}
+		if ec.LMI && s.PeakStage < len(e.Stages) && s.PeakStage < len(s.Stages) {
+			ec.Caveats = lmiCaveats(r, e.Name, e.Stages[s.PeakStage], s.Stages[s.PeakStage])
 		}
 		if p.At > 0 {
 			if ec.LMI {
@@ -138,6 +181,43 @@ func costSum(r *stats.Run, s *Summary) *CostSum {
 	return cs
 }
 
+// lmiCaveats are the reasons an LMI endpoint's capacity at the peak stage
+// is not a steady state: instances added during the stage (the scaler was
+// still catching up), requests throttled (the instances were full, the
+// served rate understates demand), or instances barely used (on average
+// under one request in flight each: far below what they hold, so a request
+// costs more than it would at the load LMI is for).
+func lmiCaveats(r *stats.Run, name string, pk CellSum, st StageSpan) []string {
+	var out []string
+	if s := r.Instances(name); s != nil {
+		first, peak, seen := 0.0, 0.0, false
+		for _, p := range s.Points {
+			switch {
+			case p[0] <= st.StartS:
+				first = p[1]
+			case p[0] < st.EndS:
+				peak, seen = max(peak, p[1]), true
+			}
+		}
+		if seen && peak > first {
+			out = append(out, fmt.Sprintf("instances went from %g to %g during the peak stage (scaling out)", first, peak))
+		}
+	}
+	throttled := pk.S429
+	if u := pk.Unbilled; u != nil {
+		throttled += u.Gateway500
+	}
+	if throttled > 0 && pk.Requests > 0 {
+		out = append(out, fmt.Sprintf("%s of its requests at the peak were throttled (429, or API Gateway's 500)", Percent(throttled, pk.Requests)))
+	}
+	if pk.InstanceSeconds > 0 && pk.BilledMS > 0 {
+		if inflight := pk.BilledMS / 1000 / pk.InstanceSeconds; inflight < 1 {
+			out = append(out, fmt.Sprintf("its instances averaged %.2f requests in flight each (far below saturation)", inflight))
+		}
+	}
+	return out
+}
+
 // USD prints a price with the precision it needs: $12.30, $0.42, $0.0031.
 func USD(v float64) string {
 	switch {
@@ -156,15 +236,20 @@ func costLines(c *CostSum) []string {
 	if c == nil {
 		return nil
 	}
-	capacity := map[string]float64{}
+	lmi := map[string]EndpointCost{}
 	for _, e := range c.Endpoints {
-		capacity[e.Name] = e.PerInstance
+		if e.LMI {
+			lmi[e.Name] = e
+		}
 	}
 	var out []string
 	for _, e := range c.Endpoints {
 		l := fmt.Sprintf("%s (%s): %s per million requests over the run, %s at the peak stage", e.Name, e.Function, USD(e.PerMillion), USD(e.PeakPerMillion))
 		if e.PerInstance > 0 {
 			l += fmt.Sprintf(" (%.1f requests per instance-second)", e.PerInstance)
+		}
+		if len(e.Caveats) > 0 {
+			l += " — not a steady state: " + strings.Join(e.Caveats, "; ")
 		}
 		if e.ByLatency {
 			l += "; duration timed by the client, an upper bound"
@@ -174,10 +259,15 @@ func costLines(c *CostSum) []string {
 		}
 		if b := e.BreakEven; b != nil {
 			// Both rest on what LMI's instances served at this run's peak.
+			m := lmi[b.LMI]
+			given := fmt.Sprintf("given the %.1f requests per instance-second %s served at the peak", m.PerInstance, b.LMI)
+			if len(m.Caveats) > 0 {
+				given += ", which is not a steady state (see " + b.LMI + "): measure again with the peak held longer"
+			}
 			if b.Never {
-				l += fmt.Sprintf("; cheaper than %s at any rate, at the %.1f requests per instance-second it served", b.LMI, capacity[b.LMI])
+				l += fmt.Sprintf("; %s is cheaper than %s at any rate, %s", e.Name, b.LMI, given)
 			} else {
-				l += fmt.Sprintf("; %s is cheaper above %.1f req/s, at the %.1f requests per instance-second it served", b.LMI, b.RPS, capacity[b.LMI])
+				l += fmt.Sprintf("; %s would be cheaper than %s above %.1f req/s, %s", b.LMI, e.Name, b.RPS, given)
 			}
 		}
 		out = append(out, l)

@@ -126,7 +126,7 @@ func TestProjectionAndBreakEven(t *testing.T) {
 	if err := WriteAnswer(&out, s); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"std (standard 2048 MB): $2.87 per million", "lmi is cheaper above 57.3 req/s, at the 25.0 requests per instance-second it served", "a month at 100 req/s", s.Verdict} {
+	for _, want := range []string{"std (standard 2048 MB): $2.87 per million", "lmi would be cheaper than std above 57.3 req/s, given the 25.0 requests per instance-second lmi served at the peak", "a month at 100 req/s", s.Verdict} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("answer lacks %q:\n%s", want, out.String())
 		}
@@ -166,6 +166,54 @@ func TestUSD(t *testing.T) {
 	for v, want := range map[float64]string{0: "$0", 2.866: "$2.87", 1197.4: "$1197", 0.0031: "$0.0031", 0.05: "$0.05"} {
 		if got := USD(v); got != want {
 			t.Errorf("USD(%v) = %q; want %q", v, got, want)
+		}
+	}
+}
+
+// TestCostCaveats: a cost that rests on LMI capacity measured while
+// instances were still being added, while requests were throttled, or on
+// instances barely used says so, in the summary, the answer and the
+// break-even, and a steady one says nothing.
+func TestCostCaveats(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		edit func(r *stats.Run)
+		want string // "" is none
+	}{
+		{"steady", func(*stats.Run) {}, ""},
+		{"scaling out", func(r *stats.Run) {
+			r.Extra[0].Points = append(r.Extra[0].Points, [2]float64{16, 6})
+		}, "instances went from 4 to 6 during the peak stage (scaling out)"},
+		{"throttled", func(r *stats.Run) {
+			for range 50 {
+				r.Add(&rows.Record{Endpoint: "lmi", Stage: 1, Status: 429, Elapsed: 15 * time.Second})
+			}
+		}, "4.8 % of its requests at the peak were throttled"},
+		{"barely used", func(r *stats.Run) {
+			r.Extra[0].Points = [][2]float64{{0, 30}}
+		}, "its instances averaged 0.33 requests in flight each (far below saturation)"},
+	} {
+		r := costRun(t)
+		tt.edit(r)
+		s := Of(r)
+		lmi := s.Cost.Endpoints[1]
+		var out strings.Builder
+		if err := WriteAnswer(&out, s); err != nil {
+			t.Fatal(err)
+		}
+		if tt.want == "" {
+			if len(lmi.Caveats) > 0 || strings.Contains(out.String(), "not a steady state") {
+				t.Errorf("%s: caveats %v; want none\n%s", tt.name, lmi.Caveats, out.String())
+			}
+			continue
+		}
+		if !strings.Contains(strings.Join(lmi.Caveats, "; "), tt.want) {
+			t.Errorf("%s: caveats %v; want %q", tt.name, lmi.Caveats, tt.want)
+		}
+		for _, want := range []string{"not a steady state: " + tt.want, "which is not a steady state (see lmi)", "cost: lmi's capacity at the peak stage is not a steady state"} {
+			if !strings.Contains(out.String(), want) {
+				t.Errorf("%s: answer lacks %q:\n%s", tt.name, want, out.String())
+			}
 		}
 	}
 }

@@ -8,6 +8,7 @@ package summary
 import (
 	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/lmibench/lmibench/cost"
@@ -101,8 +102,11 @@ type CellSum struct {
 	Environments int     `json:"environments"`
 	// BilledRequests and BilledMS are what AWS would bill (cost.Usage);
 	// InstanceSeconds the LMI instances' time over the window.
-	BilledRequests  int64      `json:"billed_requests"`
-	BilledMS        float64    `json:"billed_ms"`
+	BilledRequests int64   `json:"billed_requests"`
+	BilledMS       float64 `json:"billed_ms"`
+	// Unbilled are the requests AWS does not bill, by why; absent when
+	// every request was billed.
+	Unbilled        *Unbilled  `json:"unbilled,omitempty"`
 	InstanceSeconds float64    `json:"instance_seconds,omitempty"`
 	Cost            *cost.Bill `json:"cost,omitempty"`
 	// Open model: latency from each request's scheduled time, and the
@@ -179,7 +183,7 @@ func Of(r *stats.Run) *Summary {
 	s.Cost = costSum(r, s)
 	s.Shards = shardSums(r)
 	s.Verdict = verdict(s)
-	s.Notes = append(omissionNotes(s), rejectedNotes(s)...)
+	s.Notes = append(append(omissionNotes(s), rejectedNotes(s)...), platformNotes(r, s)...)
 	return s
 }
 
@@ -217,6 +221,7 @@ func peakStage(r *stats.Run, spans []stats.Span) int {
 // cellSum is one endpoint's cell over span, priced over [a, b] seconds.
 func cellSum(r *stats.Run, name string, c *stats.Cell, span stats.Span, a, b float64) CellSum {
 	bill, instanceSeconds := bill(r, name, &c.Counts, a, b)
+	billedRequests, billedMS := billed(r, &c.Counts)
 	ci := func(p float64) [2]float64 { lo, hi := c.QuantileCI(p); return [2]float64{MS(lo), MS(hi)} }
 	return CellSum{
 		Requests: c.Requests, Successes: c.OK, Failed: c.Failed(), FailedPct: Round3(c.Rate(c.Failed())), RPS: Round3(c.SentPerSecond(span)),
@@ -224,7 +229,7 @@ func cellSum(r *stats.Run, name string, c *stats.Cell, span stats.Span, a, b flo
 		CI:        CIs{P50: ci(0.5), P90: ci(0.9), P95: ci(0.95), P99: ci(0.99), P999: ci(0.999)},
 		S3xx:      c.S3xx, S4xx: c.S4xx, S429: c.S429, S5xx: c.S5xx, Transport: c.NoResponse - c.Dropped, Dropped: c.Dropped,
 		ColdStarts: c.Cold, Environments: len(c.Envs),
-		BilledRequests: c.Billed, BilledMS: c.BilledMS, Cost: bill, InstanceSeconds: instanceSeconds,
+		BilledRequests: billedRequests, BilledMS: billedMS, Unbilled: unbilled(r, &c.Counts), Cost: bill, InstanceSeconds: instanceSeconds,
 		FromScheduled: quantiles(&c.FromScheduled), Lag: lagSum(&c.Lag), Corrected: corrected(r, c),
 	}
 }
@@ -247,6 +252,32 @@ func rejectedNotes(s *Summary) []string {
 		if e.Rejected > 0 {
 			out = append(out, fmt.Sprintf("%s: %d answers claimed function fields out of range (handler_ms beyond 0..%d, inflight below 0 or beyond %d): kept as responses, their fields not used",
 				e.Name, e.Rejected, rows.MaxHandlerMS, rows.MaxInflight))
+		}
+	}
+	return out
+}
+
+// platformNotes say what the platform hides in the figures: on a deployed
+// stack, that throttles arrive as API Gateway's 500, not 429 (and how many,
+// when CloudWatch's Throttles were fetched); and when a cost rests on LMI
+// capacity that was not a steady state, that it does.
+func platformNotes(r *stats.Run, s *Summary) []string {
+	var out []string
+	if s.Platform != nil && s.Platform.Kind == platform.KindStack {
+		n := "on AWS, API Gateway answers 500 when Lambda throttles an invoke, so throttles are among the 5xx here, not the 429, and are not billed"
+		if rows := Throttles(r); len(rows) == 0 {
+			n += "; CloudWatch's Throttles were not fetched for this run, so the 5xx cannot be told apart"
+		} else {
+			n += "; CloudWatch's Throttles stand beside the 5xx in the table"
+		}
+		out = append(out, n)
+	}
+	if s.Cost != nil {
+		for _, e := range s.Cost.Endpoints {
+			if len(e.Caveats) > 0 {
+				out = append(out, fmt.Sprintf("cost: %s's capacity at the peak stage is not a steady state (%s): its cost per request, its month and every break-even against it rest on that; measure again with the peak held longer",
+					e.Name, strings.Join(e.Caveats, "; ")))
+			}
 		}
 	}
 	return out
