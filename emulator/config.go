@@ -21,6 +21,8 @@ package emulator
 
 import (
 	"errors"
+	"fmt"
+	"math"
 	"time"
 
 	"github.com/lmibench/lmibench/setting"
@@ -61,9 +63,22 @@ type Config struct {
 	// LMIInitialEnvs is the environments a published version starts with:
 	// 3, on 3 instances (AWS documentation).
 	LMIInitialEnvs int `json:"lmi_initial_envs"`
-	// LMIEnvsPerInstance is environments of 1 vCPU per instance: 4 on a
-	// c8g.xlarge (4 vCPUs, 8 GiB at 2 GiB per vCPU).
-	LMIEnvsPerInstance int `json:"lmi_envs_per_instance"`
+	// LMIInstanceVCPUs and LMIInstanceGiB are the capacity provider's
+	// instance: a c8g.xlarge, 4 vCPUs and 8 GiB.
+	LMIInstanceVCPUs int     `json:"lmi_instance_vcpus"`
+	LMIInstanceGiB   float64 `json:"lmi_instance_gib"`
+	// LMIGiBPerVCPU is an environment's memory per vCPU
+	// (ExecutionEnvironmentMemoryGiBPerVCpu): 2, the template's; an
+	// environment has 1 vCPU.
+	LMIGiBPerVCPU float64 `json:"lmi_gib_per_vcpu"`
+	// LMIReservedVCPUs and LMIReservedGiB are what each instance keeps for
+	// its operating system: 1 vCPU and 1 GiB, as AWS's LMI pricing
+	// calculator reserves. A c8g.xlarge then holds 3 environments.
+	LMIReservedVCPUs float64 `json:"lmi_reserved_vcpus"`
+	LMIReservedGiB   float64 `json:"lmi_reserved_gib"`
+	// LMIEnvsPerInstance, when above 0, packs that many environments on an
+	// instance instead of what its vCPUs and memory hold.
+	LMIEnvsPerInstance int `json:"lmi_envs_per_instance,omitempty"`
 	// LMIMaxVCPUs caps the capacity provider: 64, the template's
 	// MaxVCpuCount default.
 	LMIMaxVCPUs int `json:"lmi_max_vcpus"`
@@ -87,7 +102,8 @@ func Defaults() Config {
 	return Config{
 		HashLoopCost: 450 * time.Nanosecond, Overhead: time.Millisecond, TimeScale: 1,
 		ColdStart: 150 * time.Millisecond, IdleTimeout: 10 * time.Minute, AccountConcurrency: 1000, MBPerVCPU: 1769,
-		LMIMaxConcurrency: 64, LMIInitialEnvs: 3, LMIEnvsPerInstance: 4, LMIMaxVCPUs: 64, LMIHeadroom: 2,
+		LMIMaxConcurrency: 64, LMIInitialEnvs: 3, LMIMaxVCPUs: 64, LMIHeadroom: 2,
+		LMIInstanceVCPUs: 4, LMIInstanceGiB: 8, LMIGiBPerVCPU: 2, LMIReservedVCPUs: 1, LMIReservedGiB: 1,
 		LMIScaleOutDelay: 2 * time.Minute, LMIScaleTick: 30 * time.Second, LMIScaleInAfter: 5 * time.Minute,
 	}
 }
@@ -110,13 +126,32 @@ func (c Config) Validate() error {
 	check(c.MBPerVCPU > 0, "mb-per-vcpu", c.MBPerVCPU, "must be > 0")
 	check(c.LMIMaxConcurrency >= 1, "lmi-max-concurrency", c.LMIMaxConcurrency, "must be >= 1")
 	check(c.LMIInitialEnvs >= 1, "lmi-initial-envs", c.LMIInitialEnvs, "must be >= 1")
-	check(c.LMIEnvsPerInstance >= 1, "lmi-envs-per-instance", c.LMIEnvsPerInstance, "must be >= 1")
+	check(c.LMIEnvsPerInstance >= 0, "lmi-envs-per-instance", c.LMIEnvsPerInstance, "must be >= 0 (0: as the instance holds)")
+	check(c.LMIGiBPerVCPU >= 2 && c.LMIGiBPerVCPU <= 8, "lmi-gib-per-vcpu", c.LMIGiBPerVCPU, "must be within 2..8, as LMI allows")
+	check(c.LMIReservedVCPUs >= 0, "lmi-reserved-vcpus", c.LMIReservedVCPUs, "must be >= 0")
+	check(c.LMIReservedGiB >= 0, "lmi-reserved-gib", c.LMIReservedGiB, "must be >= 0")
+	check(c.LMIEnvsPerInstance > 0 || c.envsPerInstance() >= 1, "lmi-reserved-vcpus", c.LMIReservedVCPUs,
+		fmt.Sprintf("leaves no room for an environment of 1 vCPU and %g GiB on an instance of %d vCPUs and %g GiB", c.LMIGiBPerVCPU, c.LMIInstanceVCPUs, c.LMIInstanceGiB))
 	check(c.LMIMaxVCPUs >= c.LMIInitialEnvs, "lmi-max-vcpus", c.LMIMaxVCPUs, "must be >= the initial environments (lmi-initial-envs)")
 	check(c.LMIHeadroom >= 1, "lmi-headroom", c.LMIHeadroom, "must be >= 1")
 	check(c.LMIScaleOutDelay >= 0, "lmi-scale-out-delay", c.LMIScaleOutDelay, "must be >= 0")
 	check(c.LMIScaleTick > 0, "lmi-scale-tick", c.LMIScaleTick, "must be > 0")
 	check(c.LMIScaleInAfter >= 0, "lmi-scale-in-after", c.LMIScaleInAfter, "must be >= 0")
 	return errors.Join(errs...)
+}
+
+// envsPerInstance is how many environments of 1 vCPU an instance holds
+// beside what it reserves for its operating system:
+//
+//	min(vCPUs − reserved vCPUs, (GiB − reserved GiB) ÷ GiB per vCPU), whole
+//	c8g.xlarge: min(4 − 1, (8 − 1) ÷ 2) = min(3, 3.5) → 3
+func (c Config) envsPerInstance() int {
+	if c.LMIEnvsPerInstance > 0 {
+		return c.LMIEnvsPerInstance
+	}
+	byCPU := float64(c.LMIInstanceVCPUs) - c.LMIReservedVCPUs
+	byMem := (c.LMIInstanceGiB - c.LMIReservedGiB) / c.LMIGiBPerVCPU
+	return int(math.Floor(min(byCPU, byMem)))
 }
 
 // real turns a platform duration into wall-clock time.

@@ -200,8 +200,8 @@ func TestLMIThrottlesFasterThanItScales(t *testing.T) {
 		if last != 0 || envs < 7 {
 			t.Fatalf("after scale-out: %d throttled with %d environments; want none with at least 7", last, envs)
 		}
-		if instances != (envs+3)/4 && instances < 3 {
-			t.Errorf("instances = %d for %d environments", instances, envs)
+		if want := max(3, (envs+2)/3); instances != want {
+			t.Errorf("instances = %d for %d environments; want %d, 3 to a c8g.xlarge", instances, envs, want)
 		}
 		// Load gone: gradual scale-in, one environment per tick after 5 min.
 		time.Sleep(30 * time.Second) // 5 min of platform time
@@ -279,5 +279,30 @@ func TestValidate(t *testing.T) {
 	}
 	if err := Defaults().Validate(); err != nil {
 		t.Errorf("Defaults().Validate() = %v", err)
+	}
+}
+
+// TestPacking: an instance holds the environments of 1 vCPU its vCPUs and
+// memory allow beside what it keeps for its OS, as AWS's calculator packs.
+func TestPacking(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		edit func(*Config)
+		want int
+	}{
+		{"c8g.xlarge, 1 vCPU and 1 GiB reserved", func(*Config) {}, 3},
+		{"no reserve", func(c *Config) { c.LMIReservedVCPUs, c.LMIReservedGiB = 0, 0 }, 4},
+		{"4 GiB per vCPU: memory-bound", func(c *Config) { c.LMIGiBPerVCPU = 4 }, 1},
+		{"8 GiB per vCPU: nothing fits", func(c *Config) { c.LMIGiBPerVCPU = 8 }, 0},
+		{"packed by hand", func(c *Config) { c.LMIEnvsPerInstance = 5 }, 5},
+	} {
+		c := Defaults()
+		tt.edit(&c)
+		if got := c.envsPerInstance(); got != tt.want {
+			t.Errorf("%s: envsPerInstance() = %d; want %d", tt.name, got, tt.want)
+		}
+		if err := c.Validate(); (err == nil) != (tt.want > 0) {
+			t.Errorf("%s: Validate() = %v", tt.name, err)
+		}
 	}
 }

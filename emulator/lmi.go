@@ -202,8 +202,8 @@ func (l *lmi) drainOne() {
 }
 
 // counts are the environments serving (not draining) and the instances
-// they need: the first environments each on their own instance, then
-// LMIEnvsPerInstance to an instance.
+// they need: the first environments each on their own instance, then as
+// many to an instance as it holds (envsPerInstance).
 func (l *lmi) counts() (envs, instances int) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -213,7 +213,7 @@ func (l *lmi) counts() (envs, instances int) {
 		}
 	}
 	total := len(l.envs) + l.pending
-	instances = max(min(total, l.cfg.LMIInitialEnvs), int(math.Ceil(float64(total)/float64(l.cfg.LMIEnvsPerInstance))))
+	instances = max(min(total, l.cfg.LMIInitialEnvs), int(math.Ceil(float64(total)/float64(l.cfg.envsPerInstance()))))
 	return envs, instances
 }
 
