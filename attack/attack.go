@@ -311,7 +311,7 @@ func loop(p pacer, users int, newUser func() user, emit func(*rows.Record)) {
 						end := r.Timestamp.Add(r.Latency)
 						r.Scheduled, r.HasScheduled = h.due, h.scheduled
 						emit(r)
-						again = p.finished(end, think)
+						again = p.finished(h, end, think)
 					}
 				}
 			})

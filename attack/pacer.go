@@ -17,16 +17,18 @@ import (
 // leaves.
 type pacer interface {
 	next() (hit, bool)
-	// finished is called by a user after each request it sent, ended
-	// at end: true tells it to send the next one itself, now. think is
-	// the user's own timer.
-	finished(end time.Time, think *time.Timer) bool
+	// finished is called by a user after each request it sent for h,
+	// ended at end: true tells it to send the next one itself, now. think
+	// is the user's own timer.
+	finished(h hit, end time.Time, think *time.Timer) bool
 }
 
-// hit is one request the pacer let go: when it was due (open model).
+// hit is one request the pacer let go: when it was due (open model), or
+// which virtual user sends it (closed model: this shard's VU slot, 0-based).
 type hit struct {
 	due       time.Duration
 	scheduled bool
+	vu        int
 }
 
 var (
@@ -82,9 +84,19 @@ func (g *gate) stopped() bool {
 	}
 }
 
-// vuPacer lets a hit go whenever fewer virtual users are busy (in flight or
-// thinking) than the profile allows now. When the target falls, busy users
-// finish their request and think time and are not replaced: none is cut off.
+// vuPacer runs numbered virtual users, as k6's ramping-vus does: VU j
+// (this shard's, 0-based) runs while j is below the profile's target, so a
+// hit goes when such a VU is idle. When the target falls, the
+// highest-numbered VUs leave, each when its own iteration (request and
+// think time, k6's gracefulRampDown) ends; none is cut off, and which VU
+// leaves does not depend on which finishes first:
+//
+//	target 3→1 at t: VU 0 ──────────────────────────── stays
+//	                 VU 1 ──iteration──┤ leaves at its end
+//	                 VU 2 ──────iteration──────┤ leaves at its end
+//
+// Global VU k (1-based) is shard (k−1) mod N's VU (k−1) div N, so the
+// shards' union is the one machine's run.
 type vuPacer struct {
 	gate
 	profile *stages.Profile
@@ -92,15 +104,18 @@ type vuPacer struct {
 	think   time.Duration
 
 	mu   sync.Mutex
-	busy int
+	busy []bool // by VU: in flight or thinking
 }
 
 func newVUPacer(p *stages.Profile, shard stages.Shard, start time.Time, stop <-chan struct{}, think time.Duration) *vuPacer {
 	return &vuPacer{gate: newGate(start, stop), profile: p, shard: shard, think: think}
 }
 
-// next blocks until a user is free, or reports false at the profile's
-// end or a stop.
+// active is how many of this shard's VUs the profile runs at t.
+func (p *vuPacer) active(t time.Duration) int { return p.shard.VUs(p.profile.VUs(t)) }
+
+// next blocks until a VU that may run is idle, and gives it the hit, or
+// reports false at the profile's end or a stop.
 func (p *vuPacer) next() (hit, bool) {
 	total := p.profile.Total()
 	for {
@@ -111,15 +126,20 @@ func (p *vuPacer) next() (hit, bool) {
 		if t >= total {
 			return hit{}, false
 		}
+		active := p.active(t)
 		p.mu.Lock()
-		busy := p.busy
-		if busy < p.shard.VUs(p.profile.VUs(t)) {
-			p.busy++
-			p.mu.Unlock()
-			return hit{}, true
+		for len(p.busy) < active {
+			p.busy = append(p.busy, false)
+		}
+		for vu := range active {
+			if !p.busy[vu] {
+				p.busy[vu] = true
+				p.mu.Unlock()
+				return hit{vu: vu}, true
+			}
 		}
 		p.mu.Unlock()
-		next, ok := p.profile.NextVUIncrease(t, p.shard.Below(busy))
+		next, ok := p.profile.NextVUIncrease(t, p.shard.Below(active))
 		if !ok || next > total {
 			next = total
 		}
@@ -129,10 +149,10 @@ func (p *vuPacer) next() (hit, bool) {
 	}
 }
 
-// finished: the user thinks from the response's end, then sends again
-// while the profile still has room for it; otherwise it leaves, and next
-// hears of its place.
-func (p *vuPacer) finished(end time.Time, think *time.Timer) bool {
+// finished: the VU thinks from the response's end, then, its iteration
+// over, sends again while the profile still runs it; otherwise it leaves,
+// and next hears of its place.
+func (p *vuPacer) finished(h hit, end time.Time, think *time.Timer) bool {
 	if p.think > 0 {
 		think.Reset(p.think - time.Since(end))
 		select {
@@ -141,13 +161,12 @@ func (p *vuPacer) finished(end time.Time, think *time.Timer) bool {
 			think.Stop()
 		}
 	}
-	p.mu.Lock()
 	t := time.Since(p.start)
-	if !p.stopped() && t < p.profile.Total() && p.busy <= p.shard.VUs(p.profile.VUs(t)) {
-		p.mu.Unlock()
+	if !p.stopped() && t < p.profile.Total() && h.vu < p.active(t) {
 		return true
 	}
-	p.busy--
+	p.mu.Lock()
+	p.busy[h.vu] = false
 	p.mu.Unlock()
 	p.signal()
 	return false
@@ -197,7 +216,7 @@ func (p *ratePacer) next() (hit, bool) {
 	}
 }
 
-func (p *ratePacer) finished(time.Time, *time.Timer) bool {
+func (p *ratePacer) finished(hit, time.Time, *time.Timer) bool {
 	p.inflight.Add(-1)
 	return false
 }

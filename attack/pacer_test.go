@@ -62,7 +62,7 @@ func TestVUPacerFollowsTheRamp(t *testing.T) {
 			}
 			// Rising and flat parts: never more in flight than the profile.
 			if at < 6*time.Second && inflight[i] > prof.VUs(at) {
-				t.Errorf("in flight after send at %v = %d; want <= stages.VUs %d", at, inflight[i], prof.VUs(at))
+				t.Errorf("in flight after send at %v = %d; want <= VUs %d", at, inflight[i], prof.VUs(at))
 			}
 			// Falling part: a user may finish its request (100ms) but no
 			// new one starts above the target.
@@ -74,7 +74,7 @@ func TestVUPacerFollowsTheRamp(t *testing.T) {
 			}
 		}
 		if peakHold != 8 {
-			t.Errorf("peak in flight while holding 8 stages.VUs = %d; want 8", peakHold)
+			t.Errorf("peak in flight while holding 8 VUs = %d; want 8", peakHold)
 		}
 		// The first user joins at 0.5s (8 users over 4s), the second at 1s.
 		if sent[0] != 500*time.Millisecond {
@@ -88,7 +88,7 @@ func TestVUPacerFollowsTheRamp(t *testing.T) {
 			}
 		}
 		if hold != 160 {
-			t.Errorf("requests during the 2s hold at 8 stages.VUs × 100ms = %d; want 160", hold)
+			t.Errorf("requests during the 2s hold at 8 VUs × 100ms = %d; want 160", hold)
 		}
 	})
 }
@@ -165,6 +165,73 @@ func TestRatePacerDropsAboveMaxInflight(t *testing.T) {
 		}
 		if len(sent) != 20 || p.dropped.Load() != 180 {
 			t.Fatalf("sent %d, dropped %d; want 20 and 180", len(sent), p.dropped.Load())
+		}
+	})
+}
+
+// TestVUPacerRampsDownAsK6: 0→40 VUs over 4 s, 40 for 1 s, 40→0 over 4 s;
+// each iteration a 50 ms request and 100 ms of think time, so the VUs,
+// started 100 ms apart, end their iterations at different times. k6's rule,
+// built by hand: VU k (1-based) starts when the target reaches k and leaves
+// at the first end of its own iteration at which the target is below k.
+// The VUs running at every 100 ms (+10 ms, clear of any iteration's end)
+// are exactly that schedule's.
+func TestVUPacerRampsDownAsK6(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const latency, think = 50 * time.Millisecond, 100 * time.Millisecond
+		prof := proftest.New(t, true, stages.Stage{Duration: 4 * time.Second, Target: 40},
+			stages.Stage{Duration: time.Second, Target: 40}, stages.Stage{Duration: 4 * time.Second, Target: 0})
+		start := time.Now()
+		p := newVUPacer(prof, stages.Shard{}, start, make(chan struct{}), think)
+		var samples []int
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			for at := 10 * time.Millisecond; at < prof.Total(); at += 100 * time.Millisecond {
+				time.Sleep(at - time.Since(start))
+				p.mu.Lock()
+				n := 0
+				for _, b := range p.busy {
+					if b {
+						n++
+					}
+				}
+				p.mu.Unlock()
+				samples = append(samples, n)
+			}
+		}()
+		drive(p, start, latency)
+		<-done
+
+		// The hand-built schedule: VU k's start and end.
+		want := func(at time.Duration) int {
+			n := 0
+			for k := 1; k <= 40; k++ {
+				began, _ := prof.NextVUIncrease(0, k-1)
+				if at < began {
+					continue
+				}
+				left := prof.Total()
+				for end := began + latency + think; end < prof.Total(); end += latency + think {
+					if prof.VUs(end) < k {
+						left = end
+						break
+					}
+				}
+				if at < left {
+					n++
+				}
+			}
+			return n
+		}
+		for i, got := range samples {
+			at := 10*time.Millisecond + time.Duration(i)*100*time.Millisecond
+			if w := want(at); got != w {
+				t.Errorf("VUs at %v = %d; k6's schedule has %d", at, got, w)
+			}
+		}
+		if len(samples) != 90 {
+			t.Errorf("%d samples; want 90", len(samples))
 		}
 	})
 }

@@ -32,7 +32,7 @@ func TestScheduledTimesAreTheSchedule(t *testing.T) {
 				t.Fatalf("hit %d: scheduled %v; want the schedule's %v", seq, due, want)
 			}
 			lags = append(lags, sent-due)
-			p.finished(time.Now(), nil)
+			p.finished(h, time.Now(), nil)
 			if seq == 50 {
 				time.Sleep(2 * time.Second) // the generator is held up
 			}
