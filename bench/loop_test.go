@@ -9,11 +9,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/lmibench/lmibench/function"
 	"github.com/lmibench/lmibench/platform"
+	"github.com/lmibench/lmibench/report"
+	"github.com/lmibench/lmibench/runfiles"
 	"github.com/lmibench/lmibench/setting"
+	"github.com/lmibench/lmibench/stats"
 )
 
 // fakePlatform records how the loop drives it. Prepare fails or blocks
@@ -130,19 +134,29 @@ func (w *onWrite) Write(p []byte) (int, error) {
 	return w.buf.Write(p)
 }
 
-// delayedPlatform's delayed series are complete delay after a scenario.
+// delayedPlatform's delayed series are ready delay after a scenario and
+// final at three times delay; until changes is 0 each fetch gives a new
+// count of throttles.
 type delayedPlatform struct {
 	fakePlatform
 	delay   time.Duration
 	fetched int
+	changes int
 }
 
 func (d *delayedPlatform) ReadyAt(end time.Time) time.Time { return end.Add(d.delay) }
 
+func (d *delayedPlatform) FinalAt(end time.Time) time.Time { return end.Add(3 * d.delay) }
+
 func (d *delayedPlatform) Delayed(_ context.Context, start, end time.Time) ([]platform.Series, error) {
 	d.fetched++
+	n := 3.0
+	if d.changes > 0 {
+		d.changes--
+		n = float64(d.fetched)
+	}
 	return []platform.Series{{Name: "lmi throttles (sum)", Endpoint: "x", Metric: "Throttles", Period: 60,
-		Points: [][2]float64{{0, 3}}, Partial: []bool{true}}}, nil
+		Points: [][2]float64{{0, n}}, Partial: []bool{true}}}, nil
 }
 
 func TestLoopFetchesDelayedSeriesWhenComplete(t *testing.T) {
@@ -160,8 +174,10 @@ func TestLoopFetchesDelayedSeriesWhenComplete(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.fetched != 2 || !strings.Contains(log.String(), "waiting") || !strings.Contains(log.String(), "throttles counted by CloudWatch: x: 3") {
-		t.Fatalf("fetched %d; log:\n%s\nwant both scenarios' series after a countdown, with the throttle line", d.fetched, log.String())
+	// Each scenario's series fetched twice: when ready, and once more to
+	// see they no longer change.
+	if d.fetched != 4 || !strings.Contains(log.String(), "waiting") || !strings.Contains(log.String(), "throttles counted by CloudWatch: x: 3") {
+		t.Fatalf("fetched %d; log:\n%s\nwant both scenarios' series fetched twice after a countdown, with the throttle line", d.fetched, log.String())
 	}
 	for _, r := range out.Results {
 		side, _ := os.ReadFile(r.Meta)
@@ -196,4 +212,47 @@ func TestLoopDelayedWaitIsSkippedByAnInterrupt(t *testing.T) {
 		!strings.Contains(log.buf.String(), "lmibench metrics "+out.Results[0].CSV) {
 		t.Fatalf("fetched %d, interrupted %v; log:\n%s\nwant the wait skipped and the command to fetch later", d.fetched, out.Interrupted, log.buf.String())
 	}
+}
+
+// settling is a platform whose series are ready 5 minutes after a
+// scenario and final at 10, as CloudWatch's, and change at each of the
+// first changes fetches.
+type settling struct {
+	delayedPlatform
+}
+
+func (d *settling) ReadyAt(end time.Time) time.Time { return end.Add(5 * time.Minute) }
+func (d *settling) FinalAt(end time.Time) time.Time { return end.Add(10 * time.Minute) }
+
+// TestFetchUntilTheSeriesSettle: series still changing are fetched again,
+// every fifth of the time between ready and final, until two fetches
+// agree; series that never settle are taken as they are once final. The
+// platform's clock is synctest's, so the count is exact.
+func TestFetchUntilTheSeriesSettle(t *testing.T) {
+	for _, tt := range []struct {
+		changes, fetched int
+		at               time.Duration // when the last fetch was made
+	}{{2, 4, 8 * time.Minute}, {100, refetches + 1, 10 * time.Minute}} {
+		synctest.Test(t, func(t *testing.T) {
+			var log bytes.Buffer
+			cfg := config(t, "http://127.0.0.1:1", &log)
+			d := &settling{delayedPlatform{changes: tt.changes}}
+			end := time.Now()
+			res := &Result{Files: runfiles.Of(filepath.Join(cfg.OutputDir, "fast-io.csv")),
+				Run: &stats.Run{Meta: &runfiles.Meta{Scenario: "fast-io", Start: end.Add(-time.Second), End: &end}}}
+			still := fetchDelayed(context.Background(), cfg, d, []*Result{res}, &report.Site{}, true)
+			if len(still) != 0 || d.fetched != tt.fetched || time.Since(end) != tt.at {
+				t.Fatalf("%d changes: fetched %d, the last at %v, %d pending; want %d, at %v\n%s", tt.changes, d.fetched, time.Since(end), len(still), tt.fetched, tt.at, log.String())
+			}
+			if !strings.Contains(log.String(), "still changing") || !fileHas(res.Series, `"lmi throttles (sum)"`) {
+				t.Errorf("%d changes: the wait is not said, or the series not written\n%s", tt.changes, log.String())
+			}
+		})
+	}
+}
+
+// fileHas says whether the file at path holds s.
+func fileHas(path, s string) bool {
+	b, err := os.ReadFile(path)
+	return err == nil && strings.Contains(string(b), s)
 }

@@ -32,6 +32,10 @@ type Result struct {
 	Aborted string
 	// Verdicts are the thresholds' outcomes for this scenario.
 	Verdicts []summary.Verdict
+	// fetched are its delayed series as last fetched, while they may still
+	// change; fetchedAt when.
+	fetched   []platform.Series
+	fetchedAt time.Time
 }
 
 // runScenario runs scenario i of cfg, sc, against the prepared platform to its end

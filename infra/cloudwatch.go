@@ -38,17 +38,28 @@ func DefaultLmiResource(function string) string { return function + ":$LATEST.PU
 // why it throttled invokes.
 var ThrottleReasons = []string{"ConcurrencyThrottles", "CPUThrottles", "MemoryThrottles", "DiskThrottles"}
 
-// PublishDelay is how long after a period's end CloudWatch is taken to
-// have published it. LMI's ExecutionEnvironmentConcurrency is the maximum
-// over 5-minute samples; Lambda's metrics usually arrive within a few
-// minutes of their period.
-const PublishDelay = 3 * time.Minute
+// PublishDelay is how long after a period's end CloudWatch is first asked
+// for it, and MaxPublishDelay the latest it is waited for. AWS publishes
+// LMI's metrics at 5-minute intervals and says to "wait at least 5–10
+// minutes" before expecting them: the run fetches at 5 minutes, then again
+// until two fetches agree (the last period is published), at 10 at most.
+const (
+	PublishDelay    = 5 * time.Minute
+	MaxPublishDelay = 10 * time.Minute
+)
 
-// ReadyAt is when the metrics of a window ending at end are complete: the
-// end of its last period plus PublishDelay.
+// ReadyAt is when the metrics of a window ending at end are first fetched:
+// the end of its last period plus PublishDelay.
 func (m Metrics) ReadyAt(end time.Time) time.Time {
 	p := m.period()
 	return end.Truncate(p).Add(p).Add(PublishDelay)
+}
+
+// FinalAt is the latest the metrics of a window ending at end are waited
+// for: the end of its last period plus MaxPublishDelay.
+func (m Metrics) FinalAt(end time.Time) time.Time {
+	p := m.period()
+	return end.Truncate(p).Add(p).Add(MaxPublishDelay)
 }
 
 func (m Metrics) period() time.Duration { return max(m.Period, time.Minute) }

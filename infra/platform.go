@@ -172,6 +172,15 @@ func (p *StackPlatform) ReadyAt(end time.Time) time.Time {
 	return p.metrics.ReadyAt(end)
 }
 
+// FinalAt is the latest CloudWatch's series of a scenario that ended at
+// end are waited for; without CloudWatch, at once.
+func (p *StackPlatform) FinalAt(end time.Time) time.Time {
+	if p.metrics == nil {
+		return end
+	}
+	return p.metrics.FinalAt(end)
+}
+
 // Delayed fetches the scenario's CloudWatch series, if any.
 func (p *StackPlatform) Delayed(ctx context.Context, start, end time.Time) ([]platform.Series, error) {
 	if p.metrics == nil {

@@ -64,8 +64,11 @@ type Info struct {
 // after it closes.
 type Delayed interface {
 	// ReadyAt is when the delayed series of a scenario that ended at end
-	// are complete.
+	// are first worth fetching: they may still change after it.
 	ReadyAt(end time.Time) time.Time
+	// FinalAt is the latest they are waited for: fetched again until two
+	// fetches agree, they are taken as they are once FinalAt has passed.
+	FinalAt(end time.Time) time.Time
 	// Delayed fetches the delayed series of the scenario observed from
 	// start to end.
 	Delayed(ctx context.Context, start, end time.Time) ([]Series, error)
