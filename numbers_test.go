@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/lmibench/lmibench/function"
+	"github.com/lmibench/lmibench/runfiles"
 	"github.com/lmibench/lmibench/summary"
 )
 
@@ -91,5 +93,45 @@ func TestHostileFunctionFields(t *testing.T) {
 	var back []summary.Summary
 	if err := json.Unmarshal([]byte(rr.stdout), &back); rr.code != exitOK || err != nil || back[0].Endpoints[0].All.Requests != e.All.Requests {
 		t.Fatalf("report: exit %d, %v; want every one of the %d rows\n%s", rr.code, err, e.All.Requests, rr.stderr)
+	}
+}
+
+// TestNothingSentSaysSo: a profile whose first VU starts at its end sends
+// nothing, and the run says that rather than pointing at errors.
+func TestNothingSentSaysSo(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer srv.Close()
+	r := runCLI(t, nil, "run", "--target", "x="+srv.URL, "--scenario", "fast-io", "-s", "200ms:1", "--output-dir", t.TempDir(), "-q")
+	if r.code != exitNoSuccess || !strings.Contains(r.stderr, "no request was sent") {
+		t.Fatalf("exit %d; want 3 saying no request was sent\n%s", r.code, r.stderr)
+	}
+}
+
+// TestReportWithoutASidecarSaysSo: a CSV alone is reported with a warning
+// saying what its sidecar would have said, a --cost-at that prices nothing
+// says so, and its stages are numbered from 0, as thresholds number them.
+func TestReportWithoutASidecarSaysSo(t *testing.T) {
+	srv := httptest.NewServer(function.New())
+	defer srv.Close()
+	dir := t.TempDir()
+	if r := runCLI(t, nil, "run", "--target", "x="+srv.URL, "--scenario", "fast-io", "-s", "1ms:1", "-s", "200ms:1", "--output-dir", dir, "-q"); r.code != exitOK {
+		t.Fatalf("run: exit %d\n%s", r.code, r.stderr)
+	}
+	csvs, _ := filepath.Glob(filepath.Join(dir, "*.csv"))
+	if err := os.Remove(runfiles.Of(csvs[0]).Meta); err != nil {
+		t.Fatal(err)
+	}
+	r := runCLI(t, nil, "report", csvs[0], "--cost-at", "100/s", "--threshold", "@1:p99<10s", "--summary", "-")
+	var sums []summary.Summary
+	if err := json.Unmarshal([]byte(r.stdout), &sums); r.code != exitOK || err != nil {
+		t.Fatalf("report: exit %d, %v\n%s", r.code, err, r.stderr)
+	}
+	for _, want := range []string{"has no sidecar", "--cost-at: no endpoint", "@1:p99<10s"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("report lacks %q:\n%s", want, r.stderr)
+		}
+	}
+	if got := sums[0].Stages[1].Label; got != "1" {
+		t.Errorf("stage 1 is labelled %q; want 1, as @1 names it", got)
 	}
 }

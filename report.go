@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -96,6 +97,10 @@ func reportCommand(stdout, stderr io.Writer) *cli.Command {
 				if err != nil {
 					return badInput("report: %v", err)
 				}
+				if len(rs) == 1 && rs[0].Meta == nil {
+					fmt.Fprintf(stderr, "lmibench: warning: %s has no sidecar (%s): its platform, prices and endpoints' billing, stage labels and endpoint order are as its rows show them; --cost-endpoint says how an endpoint is billed\n",
+						f, runfiles.Of(f).Meta)
+				}
 				for _, r := range rs {
 					if r.Warning != "" {
 						fmt.Fprintf(stderr, "lmibench: warning: %s\n", r.Warning)
@@ -115,6 +120,9 @@ func reportCommand(stdout, stderr io.Writer) *cli.Command {
 				}
 				if r.Pricing, err = pricingFromFlags(c, r.RecordedPricing(), r.EndpointNames()); err != nil {
 					return err
+				}
+				if r.Pricing.At > 0 && !slices.ContainsFunc(r.EndpointNames(), func(n string) bool { return r.Function(n).Known() }) {
+					fmt.Fprintf(stderr, "lmibench: warning: --cost-at: no endpoint of %s is priced, so nothing is projected; --cost-endpoint NAME=MB or NAME=lmi says how one is billed\n", r.Source)
 				}
 			}
 			return writeReports(runs, checks, output, summaryTo, stdout, stderr)

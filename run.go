@@ -38,7 +38,7 @@ const runExamples = `EXAMPLES:
 
    # an authenticated API: POST with a header and a body, or a vegeta targets file
    lmibench run --scenario fast-io -s 30s:10 --target orders=https://api.example.com/orders \
-     --method POST -H 'Authorization: Bearer $TOKEN' --body @order.json
+     --method POST -H "Authorization: Bearer $TOKEN" --body @order.json
    lmibench run --scenario fast-io -s 30s:10 --targets targets.txt
 
    # stream every row to stdout while the files are written
@@ -80,8 +80,10 @@ func runCommand(e appEnv) *cli.Command {
 				return &exitError{code: exitThresholds, err: fmt.Errorf("threshold %s failed: the run was ended early (--abort-on-fail); every row received was written", out.Aborted)}
 			case out.Failed() > 0:
 				return &exitError{code: exitThresholds, err: fmt.Errorf("%d threshold checks failed (see the table above)", out.Failed())}
+			case out.Sent == 0:
+				return &exitError{code: exitNoSuccess, err: fmt.Errorf("no request was sent: the profile gave no virtual user (or request) time to start before its end; lengthen the stages")}
 			case out.Succeeded == 0:
-				return &exitError{code: exitNoSuccess, err: fmt.Errorf("no request succeeded (see the errors above)")}
+				return &exitError{code: exitNoSuccess, err: fmt.Errorf("no request succeeded (see the table above)")}
 			}
 			return nil
 		},

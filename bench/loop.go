@@ -17,8 +17,9 @@ import (
 // Outcome is what a run of scenarios left behind.
 type Outcome struct {
 	Results []*Result
-	// Succeeded counts successful requests over every scenario.
-	Succeeded int64
+	// Sent and Succeeded count requests sent (rows) and successful ones
+	// over every scenario.
+	Sent, Succeeded int64
 	// Interrupted is set when the user stopped the run early.
 	Interrupted bool
 	// Aborted names the threshold that ended the run early (AbortOnFail).
@@ -82,6 +83,7 @@ func Run(ctx, cut context.Context, cfg *Config) (*Outcome, error) {
 		pending = append(pending, res)
 		for _, e := range res.Run.Stats.Endpoints() {
 			out.Succeeded += e.All.OK
+			out.Sent += e.All.Requests - e.All.Dropped
 		}
 		if res.Interrupted {
 			out.Interrupted = true

@@ -42,7 +42,11 @@ func (p progress) render(redraw int, inPlace bool, width int) (string, int) {
 		b.WriteString(fit(s, width))
 		b.WriteByte('\n')
 	}
-	line(fmt.Sprintf("%s/%s  stage %d/%d (%s)  target %g", clock(p.Now), clock(p.Total), p.Stage+1, p.Stages, p.Label, p.Target))
+	head := fmt.Sprintf("%s/%s  stage %d/%d (%s)  target %g", clock(min(p.Now, p.Total)), clock(p.Total), p.Stage+1, p.Stages, p.Label, p.Target)
+	if over := p.Now - p.Total; over >= time.Second { // the profile is over: in-flight requests finish
+		head += fmt.Sprintf("  graceful stop +%s", clock(over))
+	}
+	line(head)
 	for _, l := range p.Lines {
 		line(fmt.Sprintf("  %-8s %8.1f req/s  p99 %8s  requests %d  failed %d (4xx %d, 5xx %d, no response %d)",
 			l.Endpoint, l.RPS, summary.FormatMS(l.P99), l.Requests, l.Failed, l.S4xx, l.S5xx, l.NoResponse))

@@ -45,3 +45,13 @@ func TestProgressFitsTheTerminal(t *testing.T) {
 		t.Errorf("render() for a log = %q; want whole lines, no escapes", block)
 	}
 }
+
+// TestProgressInTheGracefulStop: past the profile's end the clock stays
+// at its end and says the graceful stop, never 00:13/00:11.
+func TestProgressInTheGracefulStop(t *testing.T) {
+	p := progress{Now: 13 * time.Second, Total: 11 * time.Second, Stage: 1, Stages: 2, Label: "8 VUs", Target: 8}
+	block, _ := p.render(0, false, 0)
+	if !strings.HasPrefix(block, "00:11/00:11  stage 2/2 (8 VUs)  target 8  graceful stop +00:02") {
+		t.Errorf("render() = %q; want the end and the graceful stop's time", block)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"strconv"
 	"strings"
 	"time"
 
@@ -172,12 +173,13 @@ func (r *Run) EndpointNames() []string {
 	return out
 }
 
-// StageLabel names stage i as the run did ("64→128 VUs"), else "stage N".
+// StageLabel names stage i as the run did ("64→128 VUs"), else by its
+// 0-based index, as the CSV's stage column and thresholds (@1:p99<…) do.
 func (r *Run) StageLabel(i int) string {
 	if r.Meta != nil && i < len(r.Meta.StageLabels) {
 		return r.Meta.StageLabels[i]
 	}
-	return fmt.Sprintf("stage %d", i+1)
+	return strconv.Itoa(i)
 }
 
 // Spans are the stages' windows (Stats.Spans): the profile's, clipped to

@@ -189,7 +189,8 @@ func Of(r *stats.Run) *Summary {
 
 // peakStage is the stage at the profile's highest target, preferring one
 // that holds it over one that ramps to it; without a profile, the stage
-// that sent the most requests per second.
+// that sent the most requests (its rate would favour a stage of one
+// millisecond and one request).
 func peakStage(r *stats.Run, spans []stats.Span) int {
 	peak, best := 0, math.Inf(-1)
 	if r.Profile != nil {
@@ -204,15 +205,15 @@ func peakStage(r *stats.Run, spans []stats.Span) int {
 		}
 		return peak
 	}
-	for i, sp := range spans {
+	for i := range spans {
 		var n int64
 		for _, e := range r.Stats.Endpoints() {
 			if i < len(e.Stages) {
 				n += e.Stages[i].Requests - e.Stages[i].Dropped
 			}
 		}
-		if rate := stats.PerSecond(n, sp.End-sp.Start); rate > best {
-			peak, best = i, rate
+		if float64(n) >= best {
+			peak, best = i, float64(n)
 		}
 	}
 	return peak
