@@ -51,21 +51,21 @@ func newFastEndpoint(r request, u *url.URL, conns *connSet, tlsCfg *tls.Config, 
 		e.replay = r.header.Get("Idempotency-Key") != "" || r.header.Get("X-Idempotency-Key") != ""
 	}
 	var err error
-	if e.wire, err = e.encode(r.url, r.method, r.body, true); err != nil {
+	if e.wire, err = e.encode(r.url, r.method, r.body, r.header, true); err != nil {
 		return nil, fmt.Errorf("endpoint request: %w", err)
 	}
 	return e, nil
 }
 
-// encode writes out the endpoint's request to rawURL; the target's Host
-// header goes only to the target's host.
-func (e *fastEndpoint) encode(rawURL, method string, body []byte, toTarget bool) ([]byte, error) {
+// encode writes out the endpoint's request to rawURL with header; the
+// target's Host header goes only to the target's host.
+func (e *fastEndpoint) encode(rawURL, method string, body []byte, header http.Header, toTarget bool) ([]byte, error) {
 	req := fasthttp.AcquireRequest()
 	defer fasthttp.ReleaseRequest(req)
 	req.Header.SetMethod(method)
 	req.SetRequestURI(rawURL)
 	req.URI().DisablePathNormalizing = true // sent as given, as net/http does
-	for k, vs := range e.header {
+	for k, vs := range header {
 		for _, v := range vs {
 			req.Header.Add(k, v)
 		}
@@ -81,20 +81,46 @@ func (e *fastEndpoint) encode(rawURL, method string, body []byte, toTarget bool)
 }
 
 // fastUser sends its requests over one connection of its own, dialled
-// when first needed and again after the server closed it. It holds no
-// buffer while it waits for an answer: the reader and the response are
-// taken from pools once the answer's first byte is in.
+// when first needed and again after the server closed it, and keeps one
+// for each other host its redirects lead to. It holds no buffer while it
+// waits for an answer: the reader and the response are taken from pools
+// once the answer's first byte is in.
 type fastUser struct {
-	ep   *fastEndpoint
-	conn fastConn
-	body bodyBuf
+	ep     *fastEndpoint
+	conn   fastConn
+	others map[string]*fastConn // by scheme and host:port
+	body   bodyBuf
 }
 
 func (e *fastEndpoint) newUser() user {
 	return &fastUser{ep: e, conn: fastConn{ep: e, addr: hostPort(e.target), isTLS: e.target.Scheme == "https"}}
 }
 
-func (u *fastUser) close() { u.conn.close() }
+func (u *fastUser) close() {
+	u.conn.close()
+	for _, c := range u.others {
+		c.close()
+	}
+}
+
+// connTo is the user's connection to u's host: its own for the target's,
+// else one kept for that host.
+func (u *fastUser) connTo(to *url.URL) *fastConn {
+	addr, isTLS := hostPort(to), to.Scheme == "https"
+	if addr == u.conn.addr && isTLS == u.conn.isTLS {
+		return &u.conn
+	}
+	key := to.Scheme + "://" + addr
+	c := u.others[key]
+	if c == nil {
+		if u.others == nil {
+			u.others = map[string]*fastConn{}
+		}
+		c = &fastConn{ep: u.ep, addr: addr, isTLS: isTLS}
+		u.others[key] = c
+	}
+	return c
+}
 
 func (u *fastUser) do(r *rows.Record) {
 	r.Timestamp = time.Now()
@@ -123,7 +149,7 @@ type answer struct {
 // at is the URL of the request that failed.
 func (u *fastUser) exchange(deadline time.Time) (at *url.URL, a answer, err error) {
 	e := u.ep
-	wire, method, body, replay, conn, cur := e.wire, e.method, e.body, e.replay, &u.conn, e.target
+	wire, method, body, header, replay, conn, cur := e.wire, e.method, e.body, e.header, e.replay, &u.conn, e.target
 	for hop := 0; ; hop++ {
 		if a, err = conn.roundTrip(wire, replay, method == http.MethodHead, &u.body, deadline); err != nil {
 			return cur, a, err
@@ -138,23 +164,23 @@ func (u *fastUser) exchange(deadline time.Time) (at *url.URL, a answer, err erro
 		if err != nil {
 			return cur, answer{}, errors.New("redirect to an unparseable Location")
 		}
+		if err := followable(next); err != nil {
+			return next, answer{}, err
+		}
 		if a.status == http.StatusMovedPermanently || a.status == http.StatusFound || a.status == http.StatusSeeOther {
 			if method != http.MethodGet && method != http.MethodHead {
 				method, body = http.MethodGet, nil
 			}
 		}
-		if wire, err = e.encode(next.String(), method, body, next.Host == e.target.Host); err != nil {
+		if !keepsCredentials(e.target, cur, next) {
+			header = withoutCredentials(header)
+		}
+		if wire, err = e.encode(next.String(), method, body, header, next.Host == e.target.Host); err != nil {
 			return next, answer{}, err
 		}
 		replay = replay || method == http.MethodGet
 		cur = next
-		if hostPort(next) != u.conn.addr || (next.Scheme == "https") != u.conn.isTLS {
-			other := &fastConn{ep: e, addr: hostPort(next), isTLS: next.Scheme == "https"}
-			defer other.close()
-			conn = other
-		} else {
-			conn = &u.conn
-		}
+		conn = u.connTo(next)
 	}
 }
 

@@ -95,14 +95,23 @@ func (u *stdUser) do(r *rows.Record) {
 }
 
 // checkRedirect follows up to n redirects, then fails the request; with
-// KeepRedirects it follows none and the 3xx is the response.
+// KeepRedirects it follows none and the 3xx is the response. Only http and
+// https are followed, and the credential headers go no further than
+// keepsCredentials allows (net/http drops them on another host itself, not
+// on a hop from https to http).
 func checkRedirect(n int) func(*http.Request, []*http.Request) error {
-	return func(_ *http.Request, via []*http.Request) error {
+	return func(req *http.Request, via []*http.Request) error {
 		if n < 0 {
 			return http.ErrUseLastResponse
 		}
+		if err := followable(req.URL); err != nil {
+			return err
+		}
 		if len(via) > n {
 			return fmt.Errorf("stopped after %d redirects", n)
+		}
+		if !keepsCredentials(via[0].URL, via[len(via)-1].URL, req.URL) {
+			req.Header = withoutCredentials(req.Header)
 		}
 		return nil
 	}

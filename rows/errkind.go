@@ -21,6 +21,8 @@ var kinds = []struct{ match, kind string }{
 	{ErrDropped, "dropped (max in-flight)"},
 	{ErrStopped, "stopped (graceful stop ended)"},
 	{"stopped after ", "too many redirects"},
+	{"URL, not followed", "redirect to another scheme"},
+	{"unsupported protocol scheme", "redirect to another scheme"},
 	{"Client.Timeout", "timeout"},
 	{"deadline exceeded", "timeout"},
 	{"i/o timeout", "timeout"},
