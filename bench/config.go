@@ -39,6 +39,10 @@ type Config struct {
 	// header: a file path, or "-" for Stdout.
 	CSV    string
 	Stdout io.Writer
+	// StreamBuffer bounds the bytes of the CSV stream its reader has not
+	// taken yet; past it the stream falls behind and stops, and the load
+	// never waits on it. 0 is DefaultStreamBuffer.
+	StreamBuffer int
 	// Log gets human output: progress, summary, warnings.
 	Log io.Writer
 	// Live redraws the progress lines in place every second (a terminal of

@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -15,6 +18,7 @@ import (
 	"github.com/lmibench/lmibench/function"
 	"github.com/lmibench/lmibench/platform"
 	"github.com/lmibench/lmibench/report"
+	"github.com/lmibench/lmibench/rows"
 	"github.com/lmibench/lmibench/runfiles"
 	"github.com/lmibench/lmibench/setting"
 	"github.com/lmibench/lmibench/stats"
@@ -255,4 +259,51 @@ func TestFetchUntilTheSeriesSettle(t *testing.T) {
 func fileHas(path, s string) bool {
 	b, err := os.ReadFile(path)
 	return err == nil && strings.Contains(string(b), s)
+}
+
+// stalled is a reader of the CSV stream that takes nothing until released.
+type stalled struct {
+	release chan struct{}
+	once    sync.Once
+}
+
+func (s *stalled) Write(p []byte) (int, error) {
+	<-s.release
+	return len(p), nil
+}
+
+func (s *stalled) free() { s.once.Do(func() { close(s.release) }) }
+
+// TestAStalledStreamNeverHoldsTheLoad: `--csv - | (sleep 10; cat)`. The
+// load goes on to the profile's end with every row in the run's CSV file,
+// as many as the server answered; the stream falls behind, says so at
+// once, and the run ends saying it is incomplete.
+func TestAStalledStreamNeverHoldsTheLoad(t *testing.T) {
+	var served atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { served.Add(1) }))
+	defer srv.Close()
+	out := &stalled{release: make(chan struct{})}
+	defer out.free()
+	log := &onWrite{match: "fell behind", do: out.free} // the reader wakes once the stream gave up on it
+	cfg := config(t, srv.URL, log)
+	cfg.CSV, cfg.Stdout, cfg.StreamBuffer = "-", out, 4096
+	res, err := Run(context.Background(), context.Background(), cfg)
+	var se *setting.Error
+	if !errors.As(err, &se) || se.Key != "csv" || !strings.Contains(err.Error(), "fell behind") {
+		t.Fatalf("Run() = %v; want the stream said to have fallen behind", err)
+	}
+	f, _ := os.Open(res.Results[0].CSV)
+	defer f.Close()
+	d, _ := rows.NewDecoder(f)
+	n := int64(0)
+	for {
+		var r rows.Record
+		if d.Decode(&r) != nil {
+			break
+		}
+		n++
+	}
+	if n != served.Load() || n < 100 || !strings.Contains(log.buf.String(), "the CSV stream to - fell behind") {
+		t.Fatalf("%d rows for %d answers; log:\n%s\nwant every answer a row, and the stream said to fall behind", n, served.Load(), log.buf.String())
+	}
 }
