@@ -89,6 +89,8 @@ func runFlags() []cli.Flag {
 			Usage: "what the shards of one run share, for report to merge them (default: --start-at's instant)"},
 		&cli.IntFlag{Name: "redirects", Value: attack.DefaultRedirects, EnvVars: env("redirects"), Category: catLoad,
 			Usage: "redirects a request follows before it fails; -1 records the 3xx itself"},
+		&cli.IntFlag{Name: "max-response-header", Value: attack.DefaultMaxHeaderBytes, EnvVars: env("max-response-header"), Category: catLoad,
+			Usage: "bytes a response's header may take (net/http's default, on both clients); past it the request fails as \"response header too large\""},
 		durationFlag("graceful-stop", catLoad, "how long in-flight requests may finish after the last stage or an interrupt", attack.DefaultGracefulStop),
 
 		&cli.StringSliceFlag{Name: "target", EnvVars: env("target"), Category: catTargets,

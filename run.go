@@ -119,7 +119,7 @@ func planRun(c *cli.Context, e appEnv) (*bench.Config, error) {
 	}
 	opts := attack.Options{Model: model, Think: durationOf(c, "think"), MaxInflight: c.Int("max-inflight"),
 		Timeout: durationOf(c, "timeout"), GracefulStop: durationOf(c, "graceful-stop"), Redirects: c.Int("redirects"),
-		Client: attack.Client(c.String("http-client")), HTTP2: c.Bool("http2")}
+		Client: attack.Client(c.String("http-client")), HTTP2: c.Bool("http2"), MaxHeaderBytes: c.Int("max-response-header")}
 	if err := opts.Validate(); err != nil {
 		return nil, refuse(err)
 	}

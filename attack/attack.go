@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"net/url"
 	"regexp"
 	"slices"
@@ -35,6 +36,9 @@ const (
 	DefaultMaxInflight  = 1000
 	DefaultTimeout      = 30 * time.Second
 	DefaultGracefulStop = 30 * time.Second
+	// DefaultMaxHeaderBytes bounds a response's header: net/http's own
+	// default for reading one (1 MB), where fasthttp's is 4 KiB.
+	DefaultMaxHeaderBytes = 1 << 20
 	// DefaultRedirects is how many redirects are followed, as vegeta and
 	// k6 do.
 	DefaultRedirects = 10
@@ -70,6 +74,9 @@ type Options struct {
 	Client Client
 	// HTTP2 asks for HTTP/2 where the server offers it (net/http).
 	HTTP2 bool
+	// MaxHeaderBytes bounds a response's header on both clients; past it
+	// the request fails as "response header too large".
+	MaxHeaderBytes int
 }
 
 // withDefaults fills the zero fields that have a default.
@@ -88,6 +95,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Client == "" {
 		o.Client = AutoClient
+	}
+	if o.MaxHeaderBytes == 0 {
+		o.MaxHeaderBytes = DefaultMaxHeaderBytes
 	}
 	return o
 }
@@ -113,6 +123,9 @@ func (o Options) Validate() error {
 	}
 	if o.Redirects == 0 || o.Redirects < KeepRedirects {
 		bad("redirects", "%d: give how many to follow (1 or more), or %d to record the 3xx", o.Redirects, KeepRedirects)
+	}
+	if o.MaxHeaderBytes < 4096 || o.MaxHeaderBytes > 1<<30 {
+		bad("max-response-header", "%d must be within 4096..%d bytes", o.MaxHeaderBytes, 1<<30)
 	}
 	if !slices.Contains(Clients, o.Client) {
 		bad("http-client", "%q is not one of %s", o.Client, clientNames())
@@ -336,13 +349,16 @@ func (a *Attack) newUsers(i int, ep platform.Target) (func() user, error) {
 	c := a.cfg
 	req := newRequest(ep)
 	if a.clients[i].Client == NetHTTP {
-		return newStdEndpoint(req, a.maxUsers(), c.TLS, a.proxy, c.Timeout, c.Redirects, a.killCtx).newUser, nil
+		e := newStdEndpoint(req, a.maxUsers(), c.TLS, a.proxy, c.Timeout, c.Redirects, a.killCtx)
+		e.client.Transport.(*http.Transport).MaxResponseHeaderBytes = int64(c.MaxHeaderBytes)
+		return e.newUser, nil
 	}
 	conns := newConnSet(&net.Dialer{Timeout: c.Timeout, KeepAlive: 30 * time.Second}, a.killCtx)
 	e, err := newFastEndpoint(req, a.clients[i].url, conns, c.TLS, c.Timeout, c.Redirects)
 	if err != nil {
 		return nil, err
 	}
+	e.maxHeader = c.MaxHeaderBytes
 	return e.newUser, nil
 }
 

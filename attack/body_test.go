@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -110,6 +111,35 @@ func TestRedirects(t *testing.T) {
 				if !tt.check(r) {
 					t.Errorf("%s: row %+v", tt.name, r)
 					break
+				}
+			}
+		}
+	})
+}
+
+// TestLongResponseHeads: heads of 8 KiB and 64 KiB (a long cookie, a
+// Content-Security-Policy) succeed on both clients; past the bound the
+// request fails as "response header too large", without the server's bytes.
+func TestLongResponseHeads(t *testing.T) {
+	forEachClient(t, func(t *testing.T, client Client) {
+		for _, tt := range []struct {
+			size int
+			kind string // "" is a success
+		}{{8 << 10, ""}, {64 << 10, ""}, {200 << 10, "response header too large"}} {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Security-Policy", strings.Repeat("a", tt.size))
+				w.Write([]byte("ok"))
+			}))
+			prof := proftest.New(t, true, stages.Stage{Duration: time.Nanosecond, Target: 1}, stages.Stage{Duration: 50 * time.Millisecond, Target: 1})
+			recs := collect(t, newAttack(t, Config{Profile: prof, Endpoints: []platform.Target{{Name: "x", URL: srv.URL}},
+				Options: Options{Client: client, Think: 10 * time.Millisecond, GracefulStop: time.Second, MaxHeaderBytes: 128 << 10}}))
+			srv.Close()
+			if len(recs) == 0 {
+				t.Fatalf("%d bytes: no rows", tt.size)
+			}
+			for _, r := range recs {
+				if got := rows.ErrorKind(r.Error); (tt.kind == "" && (r.Status != 200 || r.BytesIn != 2)) || (tt.kind != "" && got != tt.kind) || strings.Contains(r.Error, "aaaa") {
+					t.Fatalf("%d bytes: row %+v (%s); want %q", tt.size, r, got, tt.kind)
 				}
 			}
 		}

@@ -34,6 +34,7 @@ type fastEndpoint struct {
 	tls       *tls.Config
 	timeout   time.Duration
 	redirects int
+	maxHeader int // bytes of a response's header
 }
 
 func newFastEndpoint(r request, u *url.URL, conns *connSet, tlsCfg *tls.Config, timeout time.Duration, redirects int) (*fastEndpoint, error) {
@@ -211,7 +212,8 @@ func (c *fastConn) roundTrip(wire []byte, replay, head bool, body *bodyBuf, dead
 		readers.Put(br)
 	}()
 	resp.Header.DisableNormalizing() // only the headers fasthttp reads itself matter
-	if err := readHeader(&resp.Header, br); err != nil {
+	br, err := readHeader(&resp.Header, br, c.ep.maxHeader)
+	if err != nil {
 		c.close()
 		return answer{}, headerError(err, deadline)
 	}
@@ -219,7 +221,6 @@ func (c *fastConn) roundTrip(wire []byte, replay, head bool, body *bodyBuf, dead
 	if isRedirect(a.status) {
 		a.location = string(resp.Header.Peek("Location"))
 	}
-	var err error
 	switch n := resp.Header.ContentLength(); {
 	case head || a.status == http.StatusNoContent || a.status == http.StatusNotModified || a.status < 200:
 	case n >= 0 && n < MaxBodyKept:
@@ -249,18 +250,34 @@ func (c *fastConn) roundTrip(wire []byte, replay, head bool, body *bodyBuf, dead
 // maxInterim is how many 1xx answers may come before the final one.
 const maxInterim = 8
 
-// readHeader reads the final answer's header, past any 1xx ones.
-func readHeader(h *fasthttp.ResponseHeader, br *bufio.Reader) error {
+// readHeader reads the final answer's header, past any 1xx ones, and
+// returns the reader to read its body from. A header longer than br's
+// buffer is read again through a larger one (fasthttp peeks, consuming
+// nothing, until it has the whole header), up to max bytes.
+func readHeader(h *fasthttp.ResponseHeader, br *bufio.Reader, max int) (*bufio.Reader, error) {
 	for range maxInterim {
-		if err := h.Read(br); err != nil {
-			return err
+		err := h.Read(br)
+		var small *fasthttp.ErrSmallBuffer
+		for errors.As(err, &small) && br.Size() < max {
+			br = bufio.NewReaderSize(br, min(4*br.Size(), max))
+			err = h.Read(br)
+		}
+		if errors.As(err, &small) {
+			return br, fmt.Errorf("%w (over %d bytes)", errHeaderTooLarge, max)
+		}
+		if err != nil {
+			return br, err
 		}
 		if c := h.StatusCode(); c >= 200 || c < 100 || c == http.StatusSwitchingProtocols {
-			return nil
+			return br, nil
 		}
 	}
-	return errors.New("too many 1xx answers")
+	return br, errors.New("too many 1xx answers")
 }
+
+// errHeaderTooLarge is an answer whose header passes the bound, on either
+// client.
+var errHeaderTooLarge = errors.New("response header too large")
 
 // send writes the request and waits for the answer's first byte, whose
 // error, if any, is the network's own (a reset, a timeout, EOF). Like
@@ -343,7 +360,7 @@ func timedOut(err error, deadline time.Time) error {
 func headerError(err error, deadline time.Time) error {
 	err = timedOut(err, deadline)
 	var ne net.Error
-	if errors.As(err, &ne) || errors.Is(err, net.ErrClosed) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+	if errors.As(err, &ne) || errors.Is(err, net.ErrClosed) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, errHeaderTooLarge) {
 		return err
 	}
 	return errMalformed

@@ -32,7 +32,7 @@ func config(t *testing.T, url string, log io.Writer) *Config {
 		Profile:     proftest.New(t, true, ss...),
 		Stages:      ss,
 		StageLabels: StageLabels(ss, stages.VUs),
-		Options:     attack.Options{Model: stages.VUs, MaxInflight: 1, Timeout: time.Second, Redirects: attack.DefaultRedirects, Client: attack.AutoClient},
+		Options:     attack.Options{Model: stages.VUs, MaxInflight: 1, Timeout: time.Second, Redirects: attack.DefaultRedirects, Client: attack.AutoClient, MaxHeaderBytes: attack.DefaultMaxHeaderBytes},
 		Platform:    platform.Fixed{{Name: "x", URL: url}},
 		OutputDir:   t.TempDir(),
 		Log:         log,

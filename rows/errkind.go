@@ -32,6 +32,8 @@ var kinds = []struct{ match, kind string }{
 	{"no such host", "DNS lookup failed"},
 	{"server misbehaving", "DNS lookup failed"},
 	{"malformed HTTP", "malformed response"},
+	{"response header too large", "response header too large"},
+	{"server response headers exceeded", "response header too large"},
 	{"tls:", "TLS error"},
 	{"x509:", "TLS certificate error"},
 	{"EOF", "connection closed (EOF)"},
