@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -80,6 +81,9 @@ func runCommand(e appEnv) *cli.Command {
 				return &exitError{code: exitThresholds, err: fmt.Errorf("threshold %s failed: the run was ended early (--abort-on-fail); every row received was written", out.Aborted)}
 			case out.Failed() > 0:
 				return &exitError{code: exitThresholds, err: fmt.Errorf("%d threshold checks failed (see the table above)", out.Failed())}
+			case out.Sent == 0 && cfg.Shard.Empty(cfg.Profile, cfg.Model == stages.VUs):
+				fmt.Fprintf(e.stderr, "lmibench: shard %s's share of the profile is nothing (%s), so it sent nothing: done\n", cfg.Shard, cfg.Model.Unit())
+				return nil
 			case out.Sent == 0:
 				return &exitError{code: exitNoSuccess, err: fmt.Errorf("no request was sent: the profile gave no virtual user (or request) time to start before its end; lengthen the stages")}
 			case out.Succeeded == 0:
@@ -167,6 +171,9 @@ func planRun(c *cli.Context, e appEnv) (*bench.Config, error) {
 		if f, ok := cfg.Pricing.Functions[t.Name]; ok {
 			targets[i].MemoryMB, targets[i].LMI = f.MemoryMB, f.LMI
 		}
+	}
+	if err := checkCollisions(c); err != nil {
+		return nil, err
 	}
 	if err := cfg.Validate(); err != nil {
 		return nil, refuse(err)
@@ -355,4 +362,47 @@ func terminalWidth(w io.Writer) int {
 		return 0
 	}
 	return width
+}
+
+// checkCollisions refuses outputs that would overwrite each other or an
+// input: --csv and --summary the same file, or either the --targets,
+// --body or --cacert file.
+func checkCollisions(c *cli.Context) error {
+	outputs := []string{"csv", "summary"}
+	inputs := map[string]string{"targets": c.String("targets"), "cacert": c.String("cacert")}
+	if b := c.String("body"); strings.HasPrefix(b, "@") {
+		inputs["body"] = b[1:]
+	}
+	for i, out := range outputs {
+		o := c.String(out)
+		if o == "" || o == "-" {
+			continue
+		}
+		for _, other := range outputs[i+1:] {
+			if sameFile(o, c.String(other)) {
+				return badInput("--%s and --%s name the same file %s: one would overwrite the other", out, other, o)
+			}
+		}
+		for in, path := range inputs {
+			if path != "" && sameFile(o, path) {
+				return badInput("--%s %s is the --%s file: writing it would destroy the input", out, o, in)
+			}
+		}
+	}
+	return nil
+}
+
+// sameFile says whether two paths name one file, existing or not.
+func sameFile(a, b string) bool {
+	if a == "" || b == "" || a == "-" || b == "-" {
+		return false
+	}
+	if sa, err := os.Stat(a); err == nil {
+		if sb, err := os.Stat(b); err == nil {
+			return os.SameFile(sa, sb)
+		}
+	}
+	pa, errA := filepath.Abs(a)
+	pb, errB := filepath.Abs(b)
+	return errA == nil && errB == nil && pa == pb
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -33,6 +34,14 @@ func shardIndexFromEnv() (int, error) {
 	return 0, fmt.Errorf("auto: neither %s is set", strings.Join(shardIndexVars, " nor "))
 }
 
+// maxStartAhead bounds how far ahead --start-at may be: a shard waiting
+// for a typo's year would wait forever.
+const maxStartAhead = 24 * time.Hour
+
+// runIDPattern is what a run id may be: it names files and S3 keys, so no
+// path separators, no line breaks.
+var runIDPattern = regexp.MustCompile(`^([A-Za-z0-9._-]{1,64})?$`)
+
 // planShard reads --shard, --start-at, --start-tolerance, --shard-label and
 // --run-id into cfg, refusing a shard that would start late.
 func planShard(c *cli.Context, cfg *bench.Config) error {
@@ -44,7 +53,10 @@ func planShard(c *cli.Context, cfg *bench.Config) error {
 	}
 	if s := c.String("start-at"); s != "" {
 		if cfg.StartAt, err = time.Parse(time.RFC3339Nano, strings.TrimSpace(s)); err != nil {
-			return badInput("--start-at %q: want an RFC 3339 instant such as 2026-11-23T23:00:00Z", s)
+			return badInput("--start-at %q: want an RFC 3339 instant such as 2026-11-23T23:00:00Z", trim(s))
+		}
+		if ahead := time.Until(cfg.StartAt); ahead > maxStartAhead || cfg.StartAt.Year() < 2000 {
+			return badInput("--start-at %s: want an instant within the next %s (it is %s away)", s, maxStartAhead, ahead.Round(time.Second))
 		}
 	}
 	cfg.StartTolerance = durationOf(c, "start-tolerance")
@@ -65,6 +77,9 @@ func planShard(c *cli.Context, cfg *bench.Config) error {
 		return badInput("--shard-label: at most 128 bytes on one line")
 	}
 	cfg.RunID = c.String("run-id")
+	if !runIDPattern.MatchString(cfg.RunID) {
+		return badInput("--run-id %q: want 1 to 64 of A-Z a-z 0-9 . _ - (it names files and keys)", trim(cfg.RunID))
+	}
 	switch {
 	case cfg.RunID != "":
 	case !cfg.StartAt.IsZero():

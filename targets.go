@@ -1,8 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"strings"
@@ -28,7 +33,7 @@ func userTargets(c *cli.Context) ([]platform.Target, error) {
 	var body []byte
 	if b := c.String("body"); strings.HasPrefix(b, "@") {
 		var err error
-		if body, err = os.ReadFile(b[1:]); err != nil {
+		if body, err = readInput(b[1:], maxBodyFile); err != nil {
 			return nil, badInput("--body: %v", err)
 		}
 	} else if b != "" {
@@ -44,12 +49,11 @@ func userTargets(c *cli.Context) ([]platform.Target, error) {
 		out = append(out, t)
 	}
 	if path := c.String("targets"); path != "" {
-		f, err := os.Open(path)
+		b, err := readInput(path, maxTargetsFile)
 		if err != nil {
 			return nil, badInput("--targets: %v", err)
 		}
-		ts, err := attack.ReadTargets(f, body, header)
-		_ = f.Close() // read only
+		ts, err := attack.ReadTargets(bytes.NewReader(b), body, header)
 		if err != nil {
 			return nil, badInput("--targets %s: %v", path, err)
 		}
@@ -67,6 +71,40 @@ func userTargets(c *cli.Context) ([]platform.Target, error) {
 	return out, nil
 }
 
+// Bounds on the files a run reads whole before it starts.
+const (
+	maxBodyFile    = 64 << 20
+	maxTargetsFile = 16 << 20
+)
+
+// readInput reads a regular file of at most max bytes: a FIFO or a device
+// (/dev/zero) would hang or never end, and is refused instead.
+func readInput(path string, max int64) ([]byte, error) {
+	st, err := os.Stat(path) // before opening: opening a FIFO waits for a writer
+	var pe *fs.PathError
+	switch {
+	case errors.As(err, &pe):
+		pe.Op = "open" // what the user asked for
+		return nil, pe
+	case err != nil:
+		return nil, err
+	case !st.Mode().IsRegular():
+		return nil, fmt.Errorf("%s is not a regular file (%s)", path, st.Mode().Type())
+	case st.Size() > max:
+		return nil, fmt.Errorf("%s is %d bytes, more than the %d read", path, st.Size(), max)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = f.Close() }() // read only
+	b, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err == nil && int64(len(b)) > max {
+		err = fmt.Errorf("%s grew past the %d bytes read", path, max)
+	}
+	return b, err
+}
+
 // tlsConfig is the client's TLS configuration from --insecure and
 // --cacert; nil for Go's defaults.
 func tlsConfig(c *cli.Context) (*tls.Config, error) {
@@ -76,7 +114,7 @@ func tlsConfig(c *cli.Context) (*tls.Config, error) {
 	}
 	cfg := &tls.Config{InsecureSkipVerify: insecure} //nolint:gosec // the user asked, for self-signed test servers
 	if cacert != "" {
-		pem, err := os.ReadFile(cacert)
+		pem, err := readInput(cacert, maxTargetsFile)
 		if err != nil {
 			return nil, badInput("--cacert: %v", err)
 		}

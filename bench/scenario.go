@@ -47,9 +47,12 @@ func runScenario(ctx, cut context.Context, cfg *Config, i int, sc Scenario, stre
 	if err != nil {
 		return nil, err
 	}
-	start := time.Now().UTC()
+	// The run's clock is Go's monotonic one: pacing, stages and elapsed_s
+	// never jump with the wall clock (NTP, a resumed VM). StartAt, read
+	// from the wall clock, gets a monotonic reading of the same instant.
+	start := time.Now()
 	if i == 0 && !cfg.StartAt.IsZero() { // every shard's clock starts there
-		start = cfg.StartAt.UTC()
+		start = start.Add(time.Until(cfg.StartAt))
 	}
 	atk, err := attack.New(attack.Config{Options: cfg.Options,
 		Scenario: sc.Name, Endpoints: endpoints, Profile: cfg.Profile, Shard: cfg.Shard, StartAt: start})
@@ -60,12 +63,16 @@ func runScenario(ctx, cut context.Context, cfg *Config, i int, sc Scenario, stre
 	if !cfg.Shard.Whole() { // shards of one run may share a directory or bucket
 		name += fmt.Sprintf("-shard%dof%d", cfg.Shard.Index, cfg.Shard.Count)
 	}
-	f, base, err := createOutput(cfg.OutputDir, name, start)
+	f, base, err := createOutput(cfg.OutputDir, name, start.UTC())
 	if err != nil {
 		return nil, err
 	}
 	res := &Result{Files: runfiles.Of(base + ".csv")}
-	side := cfg.sidecar(sc, targets, filepath.Base(res.CSV), start)
+	wall := start.UTC() // the sidecar's: every shard's the same instant
+	if i == 0 && !cfg.StartAt.IsZero() {
+		wall = cfg.StartAt.UTC()
+	}
+	side := cfg.sidecar(sc, targets, filepath.Base(res.CSV), wall)
 	side.HTTPClients = map[string]string{}
 	for i, ep := range endpoints {
 		c, _ := atk.ClientOf(i)
@@ -92,11 +99,12 @@ func runScenario(ctx, cut context.Context, cfg *Config, i int, sc Scenario, stre
 	stopObserving := cfg.Platform.Observe(start)
 	res.Interrupted = s.consume(ctx, cut, atk)
 	res.Aborted = s.aborted
-	end := time.Now().UTC()
+	end := time.Now()
 	var saved bool
 	res.Run.Extra, saved = saveSeries(cfg, stopObserving, end, res.Series)
 
-	side.End, side.Interrupted, side.Dropped = &end, res.Interrupted, atk.Dropped()
+	endUTC := end.UTC()
+	side.End, side.Interrupted, side.Dropped = &endUTC, res.Interrupted, atk.Dropped()
 	side.Requests = s.rows
 	var kept []runfiles.File
 	werr := errors.Join(s.err, f.Close())

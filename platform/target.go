@@ -1,6 +1,7 @@
 package platform
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/lmibench/lmibench/rows"
 	"github.com/lmibench/lmibench/setting"
+	"golang.org/x/net/http/httpguts"
 )
 
 // Target is one benchmarked endpoint: its name in the CSV, its URL, and
@@ -79,6 +81,33 @@ func CheckURL(raw string) (*url.URL, error) {
 	return u, nil
 }
 
+// checkRequest refuses a request that could not be sent as given: a
+// header name or value with line breaks or control bytes (one client would
+// rewrite it, the other fail every request), a Content-Length other than
+// the body's, a Transfer-Encoding (bodies are sent whole, with their
+// length).
+func checkRequest(t Target) error {
+	for name, values := range t.Header {
+		if !httpguts.ValidHeaderFieldName(name) {
+			return fmt.Errorf("header %q: not a valid header name", Printable(name))
+		}
+		for _, v := range values {
+			if !httpguts.ValidHeaderFieldValue(v) || strings.ContainsAny(v, "\x00\x7f") {
+				return fmt.Errorf("header %s: its value holds a line break or a control byte", name)
+			}
+		}
+		switch http.CanonicalHeaderKey(name) {
+		case "Content-Length":
+			if len(values) != 1 || values[0] != strconv.Itoa(len(t.Body)) {
+				return fmt.Errorf("header Content-Length %s: the body is %d bytes (leave the header out: it is set from the body)", strings.Join(values, ","), len(t.Body))
+			}
+		case "Transfer-Encoding":
+			return errors.New("header Transfer-Encoding: bodies are sent whole with their length; leave it out")
+		}
+	}
+	return nil
+}
+
 // MaxTargets bounds the endpoints of a run, as its statistics and the
 // CSV reader do.
 const MaxTargets = 64
@@ -106,6 +135,9 @@ func CheckTargets(ts []Target) error {
 		if _, err := CheckURL(t.URL); err != nil {
 			return fmt.Errorf("endpoint %s: %w", t.Name, err)
 		}
+		if err := checkRequest(t); err != nil {
+			return fmt.Errorf("endpoint %s: %w", t.Name, err)
+		}
 	}
 	return nil
 }
@@ -117,6 +149,18 @@ func Names(ts []Target) []string {
 		out[i] = t.Name
 	}
 	return out
+}
+
+// redactTarget is a --target value with its URL's secrets redacted,
+// whether it is NAME=URL or a URL alone.
+func redactTarget(s string) string {
+	if i := strings.Index(s, "://"); i >= 0 && !strings.Contains(s[:i], "=") {
+		return Redact(s)
+	}
+	if name, raw, ok := strings.Cut(s, "="); ok {
+		return name + "=" + Redact(raw)
+	}
+	return s
 }
 
 // Redact removes what must not be written anywhere from a URL: user
@@ -159,15 +203,16 @@ func Printable(s string) string { return strings.ToValidUTF8(s, "\uFFFD") }
 func ParseTarget(s string) (Target, error) {
 	name, raw, ok := strings.Cut(s, "=")
 	name = strings.TrimSpace(name)
-	if !ok || name == "" {
-		return Target{}, setting.Errorf("target", strconv.Quote(s), "want NAME=URL")
+	echo := strconv.Quote(redactTarget(s)) // no secret of the URL in a message
+	if !ok || name == "" || strings.Contains(name, "://") {
+		return Target{}, setting.Errorf("target", echo, "want NAME=URL")
 	}
 	if strings.ContainsAny(name, ",\"\r\n") {
-		return Target{}, setting.Errorf("target", strconv.Quote(s), "the name may not hold commas, quotes or line breaks")
+		return Target{}, setting.Errorf("target", echo, "the name may not hold commas, quotes or line breaks")
 	}
 	u, err := CheckURL(raw)
 	if err != nil {
-		return Target{}, &setting.Error{Key: "target", Value: strconv.Quote(s), Err: err}
+		return Target{}, &setting.Error{Key: "target", Value: echo, Err: err}
 	}
 	return Target{Name: name, URL: u.String()}, nil
 }

@@ -2,6 +2,7 @@ package platform
 
 import (
 	"fmt"
+	"net/http"
 	"reflect"
 	"strings"
 	"testing"
@@ -48,6 +49,12 @@ func TestCheckTargets(t *testing.T) {
 		{"empty name", []Target{{Name: "", URL: "http://x"}}, "want a non-empty name"},
 		{"quote in name", []Target{{Name: `a"b`, URL: "http://x"}}, "without commas, quotes"},
 		{"not a URL", []Target{{Name: "lmi", URL: "ftp://x"}}, "endpoint lmi: \"ftp://x\" is not an http(s) URL"},
+		{"a line break in a header", []Target{{Name: "x", URL: "http://x", Header: http.Header{"X": {"a\r\nInjected: 1"}}}}, "line break or a control byte"},
+		{"a control byte in a header", []Target{{Name: "x", URL: "http://x", Header: http.Header{"X": {"a\x01b"}}}}, "line break or a control byte"},
+		{"a header name with a space", []Target{{Name: "x", URL: "http://x", Header: http.Header{"X Y": {"1"}}}}, "not a valid header name"},
+		{"a Content-Length the body is not", []Target{{Name: "x", URL: "http://x", Header: http.Header{"Content-Length": {"5"}}}}, "the body is 0 bytes"},
+		{"its own Content-Length", []Target{{Name: "x", URL: "http://x", Header: http.Header{"Content-Length": {"2"}}, Body: []byte("hi")}}, ""},
+		{"a Transfer-Encoding", []Target{{Name: "x", URL: "http://x", Header: http.Header{"Transfer-Encoding": {"chunked"}}}}, "Transfer-Encoding"},
 		{"terminal escape in name", []Target{{Name: "a\x1b[2Jb", URL: "http://x"}}, "control characters"},
 		{"invalid UTF-8 in name", []Target{{Name: "a\xffb", URL: "http://x"}}, "invalid UTF-8"},
 		{"a name longer than a report reads", []Target{{Name: strings.Repeat("n", 129), URL: "http://x"}}, "129 bytes, at most 128"},
@@ -85,6 +92,17 @@ func TestRedact(t *testing.T) {
 	for _, tt := range tests {
 		if got := Redact(tt.in); got != tt.want {
 			t.Errorf("Redact(%q) = %q; want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestParseTargetNeverEchoesASecret: a refused --target is quoted back
+// without the URL's password or query values.
+func TestParseTargetNeverEchoesASecret(t *testing.T) {
+	for _, in := range []string{"http://bob:PASS@host/?token=PASS", "x=ftp://bob:PASS@host/", "x,y=http://bob:PASS@host/?token=PASS"} {
+		_, err := ParseTarget(in)
+		if err == nil || strings.Contains(err.Error(), "PASS") {
+			t.Errorf("ParseTarget(%q) = %v; want a refusal without the secret", in, err)
 		}
 	}
 }

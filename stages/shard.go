@@ -41,6 +41,16 @@ func (s Shard) Below(n int) int {
 	return s.Count*n + s.Index
 }
 
+// Empty says that this shard's share of p is nothing: no virtual user
+// ever (vus), or no request of the schedule (rate).
+func (s Shard) Empty(p *Profile, vus bool) bool {
+	if vus {
+		return s.VUs(int(p.MaxTarget())) == 0
+	}
+	at, ok := p.TimeOfIntegral(float64(s.FirstRequest() + 1))
+	return !ok || at > p.Total()
+}
+
 // FirstRequest and Step walk this shard's requests of the schedule:
 // FirstRequest, FirstRequest+Step, …
 func (s Shard) FirstRequest() uint64 {
