@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/lmibench/lmibench/bench"
@@ -36,10 +37,29 @@ func planUpload(cfg *bench.Config) error {
 		return badInput("--output-dir %s: a local copy in %s: %v", loc, cfg.OutputDir, err)
 	}
 	cfg.UploadTo = loc.String()
+	var mu sync.Mutex
+	mine := map[string]bool{} // what this run uploaded: its own to replace
 	cfg.Upload = func(path string) error {
 		ctx, cancel := context.WithTimeout(context.Background(), s3Timeout)
 		defer cancel()
-		return dir.Upload(ctx, path)
+		mu.Lock()
+		replace := mine[filepath.Base(path)]
+		mu.Unlock()
+		if err := dir.Upload(ctx, path, replace); err != nil {
+			return err
+		}
+		mu.Lock()
+		mine[filepath.Base(path)] = true
+		mu.Unlock()
+		return nil
+	}
+	// A name another run took in the prefix (two runs in one second) is
+	// not reused: the run's files take the next one.
+	cfg.Taken = func(name string) bool {
+		ctx, cancel := context.WithTimeout(context.Background(), s3Timeout)
+		defer cancel()
+		taken, err := dir.Exists(ctx, name)
+		return taken || err != nil
 	}
 	fmt.Fprintf(cfg.Log, "lmibench: results go to %s, local copies to %s\n", loc, cfg.OutputDir)
 	return nil

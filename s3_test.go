@@ -3,10 +3,12 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -69,5 +71,37 @@ func TestResultsOnS3(t *testing.T) {
 	}
 	if none := runCLI(t, nil, "report", "s3://bench/runs/none/*.csv"); none.code != exitBadInput || !strings.Contains(none.stderr, "no CSV matches") {
 		t.Errorf("report of nothing: exit %d, %q", none.code, none.stderr)
+	}
+
+	// Another run in the same second: its objects are there under the
+	// names this run would take (for the next 30 s), and are kept; this
+	// run's files take the next names.
+	now := time.Now().UTC()
+	var theirs []string
+	for s := range 30 {
+		key := "runs/two/fast-io-" + now.Add(time.Duration(s)*time.Second).Format("20060102T150405Z") + ".csv"
+		if _, err := client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("bench"), Key: aws.String(key), Body: strings.NewReader("another run's")}); err != nil {
+			t.Fatal(err)
+		}
+		theirs = append(theirs, key)
+	}
+	r2 := runCLI(t, nil, append(args, "--output-dir", "s3://bench/runs/two")...)
+	if r2.code != exitOK || !strings.Contains(r2.stderr, "uploaded 4 files to s3://bench/runs/two") {
+		t.Fatalf("second run: exit %d; stderr:\n%s", r2.code, r2.stderr)
+	}
+	for _, key := range theirs {
+		o, err := client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("bench"), Key: aws.String(key)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(o.Body)
+		o.Body.Close()
+		if string(b) != "another run's" {
+			t.Fatalf("%s was overwritten", key)
+		}
+	}
+	two, err := client.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("bench"), Prefix: aws.String("runs/two/")})
+	if err != nil || len(two.Contents) != 30+4 {
+		t.Fatalf("runs/two holds %d objects, %v; want the other run's 30 and this run's 4", len(two.Contents), err)
 	}
 }

@@ -71,6 +71,9 @@ type Config struct {
 	Upload func(path string) error
 	// UploadTo names where Upload copies to, for the log.
 	UploadTo string
+	// Taken, when set, says a file name is taken where the run's files go
+	// besides the output dir (the S3 prefix): a run picks another.
+	Taken func(name string) bool
 	// AbortOnFail ends the run, as an interrupt would, once a threshold
 	// has failed for good (Threshold.Lost), or has failed at all when the
 	// scenario is AbortDelay old (rates and quantiles may recover before).

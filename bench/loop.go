@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -40,7 +41,7 @@ func Run(ctx, cut context.Context, cfg *Config) (*Outcome, error) {
 	}
 	site := &report.Site{}
 	if len(cfg.Scenarios) > 1 {
-		site.Index = filepath.Join(cfg.OutputDir, "index-"+time.Now().UTC().Format(stamp)+".html")
+		site.Index = indexPath(cfg)
 	}
 	out := &Outcome{}
 	var errs []error
@@ -152,6 +153,29 @@ func writeSummaries(cfg *Config, results []*Result) error {
 		return &setting.Error{Key: "summary", Err: err}
 	}
 	return nil
+}
+
+// indexPath names the page linking a run's scenarios, index-<UTC>.html,
+// numbered when a run in the same second took the name (here, or where
+// cfg.Taken says); the page is created now, so no other run takes it.
+func indexPath(cfg *Config) string {
+	stem := filepath.Join(cfg.OutputDir, "index-"+time.Now().UTC().Format(stamp))
+	for i := 1; ; i++ {
+		p := stem + ".html"
+		if i > 1 {
+			p = fmt.Sprintf("%s-%d.html", stem, i)
+		}
+		if cfg.Taken != nil && cfg.Taken(filepath.Base(p)) && i <= 100 {
+			continue
+		}
+		f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if err == nil || i > 100 {
+			if f != nil {
+				_ = f.Close() // empty: written whole at the end
+			}
+			return p
+		}
+	}
 }
 
 // stamp names a run's files by its start, in UTC.

@@ -63,7 +63,7 @@ func runScenario(ctx, cut context.Context, cfg *Config, i int, sc Scenario, stre
 	if !cfg.Shard.Whole() { // shards of one run may share a directory or bucket
 		name += fmt.Sprintf("-shard%dof%d", cfg.Shard.Index, cfg.Shard.Count)
 	}
-	f, base, err := createOutput(cfg.OutputDir, name, start.UTC())
+	f, base, err := createOutput(cfg.OutputDir, name, start.UTC(), cfg.Taken)
 	if err != nil {
 		return nil, err
 	}
@@ -152,13 +152,17 @@ func saveSeries(cfg *Config, stop func(time.Time) ([]platform.Series, error), en
 }
 
 // createOutput creates <dir>/<scenario>-<time>.csv, never over an older
-// file: a second run in the same second gets a numbered name.
-func createOutput(dir, scenario string, at time.Time) (*os.File, string, error) {
+// file, here or where taken says (an S3 prefix): a second run in the same
+// second gets a numbered name.
+func createOutput(dir, scenario string, at time.Time, taken func(string) bool) (*os.File, string, error) {
 	stem := filepath.Join(dir, scenario+"-"+at.Format(stamp))
 	for i := 1; ; i++ {
 		base := stem
 		if i > 1 {
 			base = fmt.Sprintf("%s-%d", stem, i)
+		}
+		if taken != nil && taken(filepath.Base(base)+".csv") && i <= 100 {
+			continue
 		}
 		f, err := os.OpenFile(base+".csv", os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 		if err == nil {

@@ -109,7 +109,7 @@ func TestRunNeverOverwrites(t *testing.T) {
 	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	var names []string
 	for range 3 {
-		f, base, err := createOutput(dir, "slow-io", at)
+		f, base, err := createOutput(dir, "slow-io", at, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -119,6 +119,17 @@ func TestRunNeverOverwrites(t *testing.T) {
 	want := []string{"slow-io-20260102T030405Z", "slow-io-20260102T030405Z-2", "slow-io-20260102T030405Z-3"}
 	if strings.Join(names, " ") != strings.Join(want, " ") {
 		t.Fatalf("names = %v; want %v", names, want)
+	}
+	// A name taken where the files also go (another run's, on S3) is
+	// passed over too.
+	taken := func(name string) bool { return name == "fast-io-20260102T030405Z.csv" }
+	f, base, err := createOutput(t.TempDir(), "fast-io", at, taken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if got := filepath.Base(base); got != "fast-io-20260102T030405Z-2" {
+		t.Errorf("with the first name taken: %s; want the next", got)
 	}
 }
 

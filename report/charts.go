@@ -374,7 +374,7 @@ func (r view) environments(a *axes) chartSpec {
 		var envs, cold []opts.LineData
 		for j, b := range r.Timeline.Buckets(name) {
 			t := summary.Round3(a.bucketTime(j))
-			envs = append(envs, opts.LineData{Value: []interface{}{t, len(b.Envs)}})
+			envs = append(envs, opts.LineData{Value: []interface{}{t, b.Envs.Len()}})
 			cold = append(cold, opts.LineData{Value: []interface{}{t, b.Cold}})
 		}
 		l.AddSeries(name, envs, a.seriesOpts(first, lineStyle(a.color(i), "solid"), itemColor(a.color(i)), noSymbols(),

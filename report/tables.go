@@ -26,7 +26,7 @@ func (r view) tables(s *summary.Summary) []table {
 				{Text: summary.FormatMS(c.Quantile(0.5))}, {Text: summary.FormatMS(c.Quantile(0.9))}, {Text: summary.FormatMS(c.Quantile(0.99))},
 				{Text: summary.FormatMS(c.Quantile(0.999))}, {Text: summary.FormatMS(c.Max())},
 				{Text: fmt.Sprintf("%.2f", c.Rate(c.Failed()))}, {Text: fmt.Sprint(c.S4xx)}, {Text: fmt.Sprint(c.S429)}, {Text: fmt.Sprint(c.S5xx)},
-				{Text: fmt.Sprint(c.NoResponse)}, {Text: fmt.Sprint(c.Cold)}, {Text: fmt.Sprint(len(c.Envs))}})
+				{Text: fmt.Sprint(c.NoResponse)}, {Text: fmt.Sprint(c.Cold)}, {Text: envText(&c.Envs)}})
 		}
 		for _, k := range e.ErrorKinds() {
 			errs.Rows = append(errs.Rows, []cell{{Text: e.Name}, {Text: k.Kind}, {Text: fmt.Sprint(k.Count)}})
@@ -111,4 +111,12 @@ func throttleTable(rows []summary.Throttle) table {
 			{Text: fmt.Sprintf("%g", row.Throttles)}, {Text: strings.Join(row.Reasons, ", ")}, {Text: periods}})
 	}
 	return t
+}
+
+// envText is a count of environments, "≈" before an estimate.
+func envText(e *stats.Envs) string {
+	if e.Estimated() {
+		return fmt.Sprintf("≈%d", e.Len())
+	}
+	return fmt.Sprint(e.Len())
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata")
@@ -267,6 +268,18 @@ func TestRowFormatTimestamps(t *testing.T) {
 		row := string(f.Append(nil, &Record{Timestamp: ts}))
 		if want := ts.UTC().Format(TimeLayout); !strings.HasPrefix(row, want+",") {
 			t.Errorf("row for %v starts %q; want %q", ts, row[:len(want)+1], want)
+		}
+	}
+}
+
+// TestNamesFitForATerminal: a name with a terminal escape or invalid
+// UTF-8 is a bad row, and its message repeats neither.
+func TestNamesFitForATerminal(t *testing.T) {
+	header := strings.Join(Columns, ",") + "\n"
+	for _, name := range []string{"a\x1b[2Jb", "a\xffb"} {
+		_, err := decodeAll([]byte(header + "2001-09-09T01:46:40Z,1.0,s," + name + ",0,1,200,5.0,0,0,,,,,,\n"))
+		if err == nil || strings.Contains(err.Error(), "\x1b") || !utf8.ValidString(err.Error()) {
+			t.Errorf("name %q: %v; want a bad row, said without the escape", name, err)
 		}
 	}
 }

@@ -7,7 +7,10 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // required are the columns without which a file is not an lmibench CSV.
@@ -122,8 +125,14 @@ func (d *Decoder) Decode(r *Record) error {
 		p.fail("stage", p.str("stage"))
 	}
 	for _, name := range []string{"endpoint", "scenario", "env_id"} {
-		if len(p.str(name)) > MaxNameBytes {
-			p.fail(name, p.str(name))
+		// A name reaches terminals and pages: no escapes, valid UTF-8.
+		if v := p.str(name); len(v) > MaxNameBytes || !utf8.ValidString(v) || strings.IndexFunc(v, unicode.IsControl) >= 0 {
+			p.fail(name, strings.ToValidUTF8(strings.Map(func(r rune) rune {
+				if unicode.IsControl(r) {
+					return '?'
+				}
+				return r
+			}, v), "?"))
 		}
 	}
 	r.BytesIn = uint64(p.int("bytes_in"))

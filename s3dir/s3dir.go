@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 )
 
 // Scheme starts every S3 location lmibench takes.
@@ -58,6 +59,7 @@ type Dir struct {
 	get  func(context.Context, *s3.GetObjectInput, ...func(*s3.Options)) (*s3.GetObjectOutput, error)
 	list s3.ListObjectsV2APIClient
 	head func(context.Context, *s3.HeadBucketInput, ...func(*s3.Options)) (*s3.HeadBucketOutput, error)
+	stat func(context.Context, *s3.HeadObjectInput, ...func(*s3.Options)) (*s3.HeadObjectOutput, error)
 }
 
 // Open connects to loc's bucket with the SDK's default chain (AWS_PROFILE,
@@ -74,7 +76,7 @@ func Open(ctx context.Context, loc Location) (*Dir, error) {
 	}
 	custom := cfg.BaseEndpoint != nil || os.Getenv("AWS_ENDPOINT_URL_S3") != ""
 	c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = custom })
-	d := &Dir{Location: loc, put: c.PutObject, get: c.GetObject, list: c, head: c.HeadBucket}
+	d := &Dir{Location: loc, put: c.PutObject, get: c.GetObject, list: c, head: c.HeadBucket, stat: c.HeadObject}
 	if _, err := d.head(ctx, &s3.HeadBucketInput{Bucket: aws.String(loc.Bucket)}); err != nil {
 		return nil, fmt.Errorf("%s: bucket %s cannot be reached: %w", loc, loc.Bucket, err)
 	}
@@ -88,14 +90,30 @@ func (d *Dir) key(name string) string {
 	return d.Prefix + "/" + name
 }
 
-// Upload copies a local file to the prefix, under its base name.
-func (d *Dir) Upload(ctx context.Context, local string) error {
+// Exists says whether the prefix holds an object named name.
+func (d *Dir) Exists(ctx context.Context, name string) (bool, error) {
+	_, err := d.stat(ctx, &s3.HeadObjectInput{Bucket: aws.String(d.Bucket), Key: aws.String(d.key(name))})
+	var nf *types.NotFound
+	if errors.As(err, &nf) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// Upload copies a local file to the prefix, under its base name; unless
+// replace (a file this run wrote before), never over an object already
+// there: a create-only write, so another run's is kept.
+func (d *Dir) Upload(ctx context.Context, local string, replace bool) error {
 	f, err := os.Open(local)
 	if err != nil {
 		return err
 	}
 	defer func() { _ = f.Close() }() // read only
-	_, err = d.put(ctx, &s3.PutObjectInput{Bucket: aws.String(d.Bucket), Key: aws.String(d.key(filepath.Base(local))), Body: f})
+	in := &s3.PutObjectInput{Bucket: aws.String(d.Bucket), Key: aws.String(d.key(filepath.Base(local))), Body: f}
+	if !replace {
+		in.IfNoneMatch = aws.String("*")
+	}
+	_, err = d.put(ctx, in)
 	if err != nil {
 		return fmt.Errorf("upload %s to %s: %w", local, Location{Bucket: d.Bucket, Prefix: d.key(filepath.Base(local))}, err)
 	}

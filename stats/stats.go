@@ -95,8 +95,8 @@ type Counts struct {
 	S5xx     int64
 	// NoResponse got no response: transport errors, timeouts, stops, drops.
 	NoResponse int64
-	Dropped  int64 // open model: not sent, max in-flight reached
-	Cold     int64 // function-reported cold starts
+	Dropped    int64 // open model: not sent, max in-flight reached
+	Cold       int64 // function-reported cold starts
 	// FnRejected answered with function fields out of range, not used.
 	FnRejected int64
 	// Billed are the invocations AWS bills: those the function answered
@@ -178,8 +178,7 @@ func (c Counts) Rate(n int64) float64 {
 type outcomes struct {
 	Counts
 	Latency
-	Envs    map[string]struct{}
-	lastEnv string // the env id added last: most rows repeat it, and skip the map
+	Envs Envs
 }
 
 func (o *outcomes) add(r *rows.Record) {
@@ -188,12 +187,7 @@ func (o *outcomes) add(r *rows.Record) {
 		o.Latency.add(r.Latency)
 	}
 	if r.HasFn {
-		if o.Envs == nil {
-			o.Envs = map[string]struct{}{}
-		}
-		if id := r.Fn.EnvID; id != o.lastEnv || len(o.Envs) == 0 {
-			o.Envs[id], o.lastEnv = struct{}{}, id
-		}
+		o.Envs.Add(r.Fn.EnvID)
 	}
 }
 
@@ -221,11 +215,21 @@ type Stats struct {
 	// Order lists endpoint names to show first, in this order.
 	Order []string
 
+	// LeftOut counts rows past MaxCells: in their endpoint's whole-run
+	// figures, in no stage's.
+	LeftOut int64
+
 	byName map[string]*Endpoint
 	cur    *Endpoint // the endpoint of the last row: rows of one come in runs
 	seen   []string
 	last   time.Duration
+	cells  int
 }
+
+// MaxCells bounds the endpoint × stage cells a run keeps (each holds
+// histograms): 64 endpoints × 10,000 stages would not fit in memory, nor
+// their table on a page.
+const MaxCells = 20000
 
 // Add counts one record.
 func (s *Stats) Add(r *rows.Record) {
@@ -241,10 +245,15 @@ func (s *Stats) Add(r *rows.Record) {
 		}
 		s.cur = e
 	}
-	for len(e.Stages) <= r.Stage {
-		e.Stages = append(e.Stages, &Cell{})
+	if grow := r.Stage + 1 - len(e.Stages); grow > 0 && s.cells+grow > MaxCells {
+		s.LeftOut++
+	} else {
+		for len(e.Stages) <= r.Stage {
+			e.Stages = append(e.Stages, &Cell{})
+			s.cells++
+		}
+		e.Stages[r.Stage].add(r)
 	}
-	e.Stages[r.Stage].add(r)
 	e.All.add(r)
 	if r.Error != "" {
 		e.Errors[rows.ErrorKind(r.Error)]++

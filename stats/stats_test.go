@@ -1,6 +1,7 @@
 package stats
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"sort"
@@ -73,8 +74,8 @@ func TestCountsAndEdgeCases(t *testing.T) {
 	if len(two.Stages) != 3 || two.Stages[0].Requests != 0 || two.Stages[2].Requests != 1 || two.Stages[0].Quantile(0.99) != 0 {
 		t.Errorf("2048 stages = %d, first %d requests, last %d; want 3 stages, two empty", len(two.Stages), two.Stages[0].Requests, two.Stages[2].Requests)
 	}
-	if c := two.All; c.Cold != 1 || len(c.Envs) != 1 || c.Quantile(0.5) < 5*time.Millisecond || c.Quantile(0.5) > 5005*time.Microsecond {
-		t.Errorf("2048 = cold %d, envs %d, p50 %v; want 1, 1, 5ms", c.Cold, len(c.Envs), c.Quantile(0.5))
+	if c := two.All; c.Cold != 1 || c.Envs.Len() != 1 || c.Quantile(0.5) < 5*time.Millisecond || c.Quantile(0.5) > 5005*time.Microsecond {
+		t.Errorf("2048 = cold %d, envs %d, p50 %v; want 1, 1, 5ms", c.Cold, c.Envs.Len(), c.Quantile(0.5))
 	}
 	lmi := eps[2]
 	if c := lmi.All; c.NoResponse != 3 || c.Dropped != 1 || c.Count() != 0 || c.Rate(c.Failed()) != 100 {
@@ -158,5 +159,17 @@ func TestOneRow(t *testing.T) {
 	}
 	if sp := s.Spans(nil, 0); sp[0] != (Span{}) || sp[1] != (Span{time.Second, time.Second}) {
 		t.Errorf("Spans(nil) = %v; want an empty stage 0 and a zero-length stage 1", sp)
+	}
+}
+
+// TestCellsAreBounded: rows past MaxCells endpoint × stage cells count in
+// their endpoint's totals and are counted as left out.
+func TestCellsAreBounded(t *testing.T) {
+	var s Stats
+	for e := range 3 {
+		s.Add(&rows.Record{Endpoint: fmt.Sprint("e", e), Stage: MaxCells/2 - 1, Status: 200})
+	}
+	if s.cells > MaxCells || s.LeftOut != 1 || s.Endpoints()[2].All.Requests != 1 || len(s.Endpoints()[2].Stages) != 0 {
+		t.Errorf("cells %d, left out %d; want at most %d cells and the third endpoint's row left out of them", s.cells, s.LeftOut, MaxCells)
 	}
 }

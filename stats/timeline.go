@@ -42,12 +42,7 @@ func (b *Bucket) add(r *rows.Record) {
 func (b *Bucket) merge(o *Bucket) {
 	b.Counts.Merge(&o.Counts)
 	b.Latency.Merge(&o.Latency)
-	for e := range o.Envs {
-		if b.Envs == nil {
-			b.Envs = map[string]struct{}{}
-		}
-		b.Envs[e] = struct{}{}
-	}
+	b.Envs.Merge(&o.Envs)
 	b.targetSum += o.targetSum
 	b.targetN += o.targetN
 }

@@ -43,8 +43,8 @@ func TestTimelineBucketsAndCoarsens(t *testing.T) {
 	var total int64
 	for i, b := range bs {
 		total += b.Requests
-		if i < 6 && (b.Requests != 40 || b.S5xx != 4 || len(b.Envs) != 2) {
-			t.Errorf("bucket %d = %+v, %d envs; want 40 requests, 4 5xx, 2 envs", i, b.Counts, len(b.Envs))
+		if i < 6 && (b.Requests != 40 || b.S5xx != 4 || b.Envs.Len() != 2) {
+			t.Errorf("bucket %d = %+v, %d envs; want 40 requests, 4 5xx, 2 envs", i, b.Counts, b.Envs.Len())
 		}
 		want := exact[i]
 		sort.Slice(want, func(a, b int) bool { return want[a] < want[b] })

@@ -100,6 +100,9 @@ type CellSum struct {
 	Dropped      int64   `json:"dropped"`
 	ColdStarts   int64   `json:"cold_starts"`
 	Environments int     `json:"environments"`
+	// EnvironmentsEstimated: past stats.MaxExactEnvs distinct env_ids
+	// the count is an estimate (within about 3 %).
+	EnvironmentsEstimated bool `json:"environments_estimated,omitempty"`
 	// BilledRequests and BilledMS are what AWS would bill (cost.Usage);
 	// InstanceSeconds the LMI instances' time over the window.
 	BilledRequests int64   `json:"billed_requests"`
@@ -184,6 +187,9 @@ func Of(r *stats.Run) *Summary {
 	s.Shards = shardSums(r)
 	s.Verdict = verdict(s)
 	s.Notes = append(append(omissionNotes(s), rejectedNotes(s)...), platformNotes(r, s)...)
+	if n := r.Stats.LeftOut; n > 0 {
+		s.Notes = append(s.Notes, fmt.Sprintf("%d rows fell past the first %d endpoint × stage cells kept: they count in their endpoint's whole-run figures, in no stage's", n, stats.MaxCells))
+	}
 	return s
 }
 
@@ -229,7 +235,7 @@ func cellSum(r *stats.Run, name string, c *stats.Cell, span stats.Span, a, b flo
 		Quantiles: quantilesOf(&c.Latency),
 		CI:        CIs{P50: ci(0.5), P90: ci(0.9), P95: ci(0.95), P99: ci(0.99), P999: ci(0.999)},
 		S3xx:      c.S3xx, S4xx: c.S4xx, S429: c.S429, S5xx: c.S5xx, Transport: c.NoResponse - c.Dropped, Dropped: c.Dropped,
-		ColdStarts: c.Cold, Environments: len(c.Envs),
+		ColdStarts: c.Cold, Environments: c.Envs.Len(), EnvironmentsEstimated: c.Envs.Estimated(),
 		BilledRequests: billedRequests, BilledMS: billedMS, Unbilled: unbilled(r, &c.Counts), Cost: bill, InstanceSeconds: instanceSeconds,
 		FromScheduled: quantiles(&c.FromScheduled), Lag: lagSum(&c.Lag), Corrected: corrected(r, c),
 	}
