@@ -19,28 +19,51 @@ import (
 func compareCommand(stdout, stderr io.Writer) *cli.Command {
 	return &cli.Command{
 		Name:      "compare",
-		Usage:     "compare two runs: per endpoint × stage, B against A, with what is beyond the noise",
+		Usage:     "compare two runs, B against A, and say whether B regressed (exit 4) — a verdict a CI job can gate on",
 		ArgsUsage: "A B",
 		Description: "A and B are CSVs of runs (their sidecars beside them) or summary files (<stem>.summary.json, or what " +
-			"--summary wrote). Runs of several scenarios are compared scenario by scenario. A latency quantile is marked * " +
-			"when its change is beyond the two runs' own noise: their 95% intervals of it do not overlap. What only one " +
-			"run has (endpoints, stages) is named, not compared.\n\n" +
+			"--summary wrote). Runs of several scenarios are compared scenario by scenario; runs of another scenario, load " +
+			"model, workload or stage profile are refused (exit 2) unless --force.\n\n" +
+			"The answer goes to stdout: the verdict first (regressed, improved or no difference, naming the worst cell), then " +
+			"per endpoint × stage each metric as A → B. A change is a regression when it is beyond the two runs' own noise " +
+			"(their 95% intervals do not overlap: * in the table) and beyond --min-change, on a metric of --metric (! in the " +
+			"table). Exit 0: no regression; 4: a regression; 2: bad input.\n\n" +
 			"EXAMPLES:\n" +
 			"   lmibench compare results/high-cpu-20261123T135107Z.csv results/high-cpu-20261124T091500Z.csv\n" +
-			"   lmibench compare before.summary.json after.summary.json -o compare.html --json -",
+			"   lmibench compare baseline.summary.json new.summary.json --metric p99,failed --min-change 10%,2ms\n" +
+			"   lmibench compare before.summary.json after.summary.json --format json -o compare.html",
 		OnUsageError: usageError,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "also write the comparison's page here"},
-			&cli.StringFlag{Name: "json", Usage: "also write the comparison as JSON here; - is stdout"},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, EnvVars: env("compare-output"), Usage: "also write the comparison's page here"},
+			&cli.StringFlag{Name: "format", Value: "text", EnvVars: env("format"), Usage: "the answer on stdout: text or json"},
+			&cli.StringFlag{Name: "json", Usage: "also write the comparison as JSON to this file; - is stdout (the table then goes to stderr)"},
+			&cli.StringFlag{Name: "metric", Value: strings.Join(summary.DefaultMetrics, ","), EnvVars: env("metric"),
+				Usage: "the metrics judged: some of " + strings.Join(summary.Metrics, ", ")},
+			&cli.StringFlag{Name: "min-change", Value: "5%,1ms,failed=1,rps=10%,cost=5%", EnvVars: env("min-change"),
+				Usage: "how large a change must be to count, besides beyond the noise: latency quantiles N% and Nms, failed=N (percentage points), rps=N% (open model), cost=N%"},
+			&cli.BoolFlag{Name: "force", EnvVars: env("force"), Usage: "compare runs of another scenario, load model, workload or stage profile all the same"},
 		},
 		Action: func(c *cli.Context) error {
-			var outputs, jsons []string
-			files, err := splitArgs("compare", c.Args().Slice(), map[string]*[]string{"o": &outputs, "output": &outputs, "json": &jsons}, nil)
+			var outputs, jsons, formats, metrics, mins []string
+			force := c.Bool("force")
+			files, err := splitArgs("compare", c.Args().Slice(), map[string]*[]string{"o": &outputs, "output": &outputs, "json": &jsons,
+				"format": &formats, "metric": &metrics, "min-change": &mins}, map[string]*bool{"force": &force})
 			if err != nil {
 				return err
 			}
 			if len(files) != 2 {
 				return badInput("compare: name two runs, A and B (CSV or summary files), got %d", len(files))
+			}
+			opts := summary.CompareOptions{}
+			if opts.Metrics, err = summary.ParseMetrics(last(metrics, c.String("metric"))); err != nil {
+				return badInput("compare: --metric %v", err)
+			}
+			if opts.Min, err = summary.ParseMinChange(last(mins, c.String("min-change")), summary.DefaultMinChange); err != nil {
+				return badInput("compare: --min-change %v", err)
+			}
+			format := last(formats, c.String("format"))
+			if format != "text" && format != "json" {
+				return badInput("compare: --format %q: want text or json", trim(format))
 			}
 			a, err := loadSummaries(files[0])
 			if err != nil {
@@ -50,19 +73,38 @@ func compareCommand(stdout, stderr io.Writer) *cli.Command {
 			if err != nil {
 				return err
 			}
-			comparisons, unpaired := pairUp(a, b)
+			comparisons, unpaired, err := pairUp(a, b, opts, force)
+			if err != nil {
+				return err
+			}
 			for _, u := range unpaired {
 				fmt.Fprintf(stderr, "lmibench: compare: not compared: %s\n", u)
 			}
 			if len(comparisons) == 0 {
 				return badInput("compare: %s and %s have no scenario in common", files[0], files[1])
 			}
+			jsonTo := last(jsons, c.String("json"))
+			table := stdout
+			if format == "json" || jsonTo == "-" {
+				table = stderr // stdout carries the JSON
+			}
+			if format == "json" {
+				jsonTo = "-"
+			}
 			for _, cmp := range comparisons {
-				if err := cmp.WriteTable(stderr); err != nil {
+				if err := cmp.WriteTable(table); err != nil {
 					return &exitError{code: exitFailure, err: err}
 				}
 			}
-			return writeComparisons(comparisons, last(outputs, c.String("output")), last(jsons, c.String("json")), stdout, stderr)
+			if err := writeComparisons(comparisons, last(outputs, c.String("output")), jsonTo, stdout, stderr); err != nil {
+				return err
+			}
+			for _, cmp := range comparisons {
+				if cmp.Regressed {
+					return &exitError{code: exitRegression, err: fmt.Errorf("%s", cmp.Verdict)}
+				}
+			}
+			return nil
 		},
 	}
 }
@@ -86,29 +128,43 @@ func loadSummaries(path string) ([]*summary.Summary, error) {
 		if err != nil {
 			return nil, badInput("compare: %v", err)
 		}
-		var many []*summary.Summary
-		if err := json.Unmarshal(b, &many); err != nil {
-			var one summary.Summary
-			if err := json.Unmarshal(b, &one); err != nil {
-				return nil, badInput("compare: %s: neither a summary nor an array of them: %v", path, err)
-			}
-			many = []*summary.Summary{&one}
-		}
-		for _, s := range many {
-			if s == nil || s.SummaryVersion < 1 || s.SummaryVersion > summary.SummaryVersion {
-				return nil, badInput("compare: %s: not an lmibench summary of version 1..%d", path, summary.SummaryVersion)
-			}
-		}
-		return many, nil
+		return decodeSummaries(path, b)
 	}
 	return nil, badInput("compare: %s: want a .csv or a .summary.json", path)
 }
 
-// pairUp compares the one scenario of each, whatever their names, or
-// else the scenarios of the same name; it names the rest.
-func pairUp(a, b []*summary.Summary) (out []*summary.Comparison, unpaired []string) {
+// decodeSummaries reads a summary file: one summary or an array of them,
+// each of a version this lmibench reads.
+func decodeSummaries(path string, b []byte) ([]*summary.Summary, error) {
+	var many []*summary.Summary
+	if err := json.Unmarshal(b, &many); err != nil {
+		var one summary.Summary
+		if err := json.Unmarshal(b, &one); err != nil {
+			return nil, badInput("compare: %s: neither a summary nor an array of them: %v", path, err)
+		}
+		many = []*summary.Summary{&one}
+	}
+	for _, s := range many {
+		if s == nil || s.SummaryVersion < 1 || s.SummaryVersion > summary.SummaryVersion {
+			return nil, badInput("compare: %s: not an lmibench summary of version 1..%d", path, summary.SummaryVersion)
+		}
+	}
+	return many, nil
+}
+
+// pairUp compares the one scenario of each, or else the scenarios of the
+// same name; it names the rest. Runs that cannot be compared are refused
+// unless force.
+func pairUp(a, b []*summary.Summary, o summary.CompareOptions, force bool) (out []*summary.Comparison, unpaired []string, err error) {
+	compare := func(x, y *summary.Summary) error {
+		if why := summary.Comparable(x, y); why != "" && !force {
+			return badInput("compare: not comparable: %s (--force compares them all the same)", why)
+		}
+		out = append(out, summary.Compare(x, y, o))
+		return nil
+	}
 	if len(a) == 1 && len(b) == 1 {
-		return []*summary.Comparison{summary.Compare(a[0], b[0])}, nil
+		return out, nil, compare(a[0], b[0])
 	}
 	byName := map[string]*summary.Summary{}
 	for _, s := range b {
@@ -116,7 +172,9 @@ func pairUp(a, b []*summary.Summary) (out []*summary.Comparison, unpaired []stri
 	}
 	for _, s := range a {
 		if o := byName[s.Scenario]; o != nil {
-			out = append(out, summary.Compare(s, o))
+			if err := compare(s, o); err != nil {
+				return nil, nil, err
+			}
 			delete(byName, s.Scenario)
 		} else {
 			unpaired = append(unpaired, "scenario "+s.Scenario+" is only in A")
@@ -127,7 +185,7 @@ func pairUp(a, b []*summary.Summary) (out []*summary.Comparison, unpaired []stri
 			unpaired = append(unpaired, "scenario "+s.Scenario+" is only in B")
 		}
 	}
-	return out, unpaired
+	return out, unpaired, nil
 }
 
 // writeComparisons writes the pages (one per scenario, named after

@@ -28,8 +28,8 @@ func TestCompareCommand(t *testing.T) {
 	a, b := runTo(fast.URL), runTo(slow.URL)
 	page := filepath.Join(t.TempDir(), "cmp.html")
 	// A CSV against a summary file, flags after the files.
-	r := runCLI(t, nil, "compare", a, runfiles.Of(b).Summary, "-o", page, "--json", "-")
-	if r.code != exitOK || !strings.Contains(r.stderr, "compare fast-io") || !strings.Contains(r.stderr, " *") {
+	r := runCLI(t, nil, "compare", a, runfiles.Of(b).Summary, "-o", page, "--json", "-", "--metric", "p50")
+	if r.code != exitRegression || !strings.Contains(r.stderr, "compare fast-io") || !strings.Contains(r.stderr, " *") {
 		t.Fatalf("compare: exit %d\n%s", r.code, r.stderr)
 	}
 	var cs []summary.Comparison
@@ -56,4 +56,73 @@ func TestCompareCommand(t *testing.T) {
 			t.Errorf("%v: exit %d, %q; want %q", tt.args, r.code, r.stderr, tt.want)
 		}
 	}
+}
+
+// TestCompareGates: the verdict a CI job gates on. A 20 ms run against a
+// 40 ms one regressed: the table on stdout, the verdict first, exit 4; a
+// run against itself is no difference, exit 0; a faster B, exit 0; runs of
+// another scenario are refused before any table, exit 2. Judged on p50,
+// whose interval on a few hundred requests no scheduler hiccup moves.
+func TestCompareGates(t *testing.T) {
+	sleepy := func(d time.Duration) string {
+		srv, _ := countingServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { time.Sleep(d) }))
+		return srv.URL
+	}
+	runTo := func(url, scenario string) string {
+		dir := t.TempDir()
+		r := runCLI(t, nil, "run", "--scenario", scenario, "-s", "0.001:2", "-s", "0.5:2", "--think", "0",
+			"--target", "x="+url, "--output-dir", dir, "-q")
+		if r.code != exitOK {
+			t.Fatalf("run: exit %d\n%s", r.code, r.stderr)
+		}
+		csvs, _ := filepath.Glob(filepath.Join(dir, "*.csv"))
+		return csvs[0]
+	}
+	a20, b40 := runTo(sleepy(20*time.Millisecond), "fast-io"), runTo(sleepy(40*time.Millisecond), "fast-io")
+	for _, tt := range []struct {
+		name    string
+		a, b    string
+		code    int
+		verdict string
+	}{
+		{"20 ms against 40 ms", a20, b40, exitRegression, "fast-io: regressed: x, stage "},
+		{"a run against itself", a20, a20, exitOK, "fast-io: no difference"},
+		{"B faster", b40, a20, exitOK, "fast-io: improved: x, stage "},
+	} {
+		r := runCLI(t, nil, "compare", tt.a, tt.b, "--metric", "p50")
+		if r.code != tt.code || !strings.HasPrefix(r.stdout, tt.verdict) || !strings.Contains(r.stdout, "p50 ms") {
+			t.Errorf("%s: exit %d, stdout:\n%s\nwant exit %d, the verdict %q first and the table", tt.name, r.code, r.stdout, tt.code, tt.verdict)
+		}
+	}
+	j := runCLI(t, nil, "compare", a20, b40, "--metric", "p50", "--format", "json")
+	var cs []summary.Comparison
+	if err := json.Unmarshal([]byte(j.stdout), &cs); err != nil || j.code != exitRegression || !cs[0].Regressed {
+		t.Errorf("--format json: exit %d, %v; want the comparison as JSON, regressed", j.code, err)
+	}
+	other := runTo(sleepy(0), "slow-io")
+	r := runCLI(t, nil, "compare", a20, other)
+	if r.code != exitBadInput || r.stdout != "" || !strings.Contains(r.stderr, "the scenarios differ") {
+		t.Errorf("other scenario: exit %d, stdout %q, stderr %q; want 2 before any table", r.code, r.stdout, r.stderr)
+	}
+	if r := runCLI(t, nil, "compare", a20, other, "--force"); r.code == exitBadInput {
+		t.Errorf("--force: exit %d; want the comparison made\n%s", r.code, r.stderr)
+	}
+}
+
+func FuzzDecodeSummaries(f *testing.F) {
+	f.Add([]byte(`{"summary_version":2,"scenario":"a","endpoints":[]}`))
+	f.Add([]byte(`[{"summary_version":1}]`))
+	f.Add([]byte(`[null]`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		sums, err := decodeSummaries("f.json", b)
+		if err != nil {
+			return
+		}
+		for _, s := range sums {
+			if s == nil || s.SummaryVersion < 1 || s.SummaryVersion > summary.SummaryVersion {
+				t.Fatalf("decodeSummaries accepted %+v", s)
+			}
+			summary.Compare(s, s, summary.CompareOptions{})
+		}
+	})
 }

@@ -16,6 +16,7 @@ const (
 	exitFailure     = 1 // a run could not write its results, or the server failed
 	exitBadInput    = 2
 	exitNoSuccess   = 3  // the run ended but not one request succeeded
+	exitRegression  = 4  // compare found B regressed against A
 	exitThresholds  = 99 // thresholds failed, as k6's
 	exitInterrupted = 130
 )

@@ -12,13 +12,16 @@ import (
 // WriteComparison writes the comparison's page: the table, the p99 per stage
 // of both runs side by side, and each endpoint's percentiles overlaid.
 func WriteComparison(w io.Writer, c *summary.Comparison) error {
-	p := &page{Title: "lmibench · compare " + c.Scenario, Facts: []fact{{"A", c.A}, {"B", c.B}}}
+	p := &page{Title: "lmibench · compare " + c.Scenario, Verdict: c.Verdict, Facts: []fact{{"A", c.A}, {"B", c.B}}}
 	t := table{Title: "B against A", Note: "Latencies of successful requests. * beyond the runs' noise: their 95% intervals of the quantile do not overlap.",
-		Head: []string{"endpoint", "stage", "p50 ms", "p90 ms", "p99 ms", "req/s", "failed %"}}
+		Head: []string{"endpoint", "stage", "p50 ms", "p90 ms", "p99 ms", "req/s", "failed %", "cost/M"}}
 	for _, r := range c.Rows {
 		row := []cell{{Text: r.Endpoint}, {Text: r.Stage}}
 		for _, d := range r.Deltas {
 			row = append(row, cell{Text: d.String()})
+		}
+		for len(row) < len(t.Head) {
+			row = append(row, cell{Text: "-"})
 		}
 		t.Rows = append(t.Rows, row)
 	}

@@ -27,15 +27,18 @@ const SummaryVersion = 2
 // written beside each CSV as <stem>.summary.json and is what thresholds
 // and compare read.
 type Summary struct {
-	SummaryVersion int            `json:"summary_version"`
-	Scenario       string         `json:"scenario"`
-	CSV            string         `json:"csv"`
-	Start          *time.Time     `json:"start,omitempty"`
-	End            *time.Time     `json:"end,omitempty"`
-	LoadModel      string         `json:"load_model,omitempty"`
-	Unit           string         `json:"unit"`
-	Stages         []StageSpan    `json:"stages"`
-	Platform       *platform.Info `json:"platform,omitempty"`
+	SummaryVersion int        `json:"summary_version"`
+	Scenario       string     `json:"scenario"`
+	CSV            string     `json:"csv"`
+	Start          *time.Time `json:"start,omitempty"`
+	End            *time.Time `json:"end,omitempty"`
+	LoadModel      string     `json:"load_model,omitempty"`
+	// Workload is what each request asked the function for (delay_ms,
+	// hash_loops): runs of different workloads are not compared.
+	Workload string         `json:"workload,omitempty"`
+	Unit     string         `json:"unit"`
+	Stages   []StageSpan    `json:"stages"`
+	Platform *platform.Info `json:"platform,omitempty"`
 	// PeakStage is the index in Stages of the stage at the profile's
 	// highest target (its hold, if it has one); the verdict and cards
 	// speak of it.
@@ -151,6 +154,7 @@ func Of(r *stats.Run) *Summary {
 		start := m.Start
 		s.Start, s.End, s.LoadModel, s.Unit, s.Platform = &start, m.End, string(m.LoadModel), m.LoadModel.Unit(), m.Platform
 		s.RunID = m.RunID
+		s.Workload = m.Workload.String()
 	}
 	spans := r.Spans()
 	var total time.Duration
