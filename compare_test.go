@@ -2,12 +2,14 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/lmibench/lmibench/internal/runtest"
 	"github.com/lmibench/lmibench/runfiles"
 	"github.com/lmibench/lmibench/summary"
 )
@@ -125,4 +127,40 @@ func FuzzDecodeSummaries(f *testing.F) {
 			summary.Compare(s, s, summary.CompareOptions{})
 		}
 	})
+}
+
+// TestHistoryCommand: five runs' summaries in a folder (and another
+// scenario's) give a page, a JSON of every metric over time, and with
+// --check exit 4 once the newest run is slower beyond the threshold.
+func TestHistoryCommand(t *testing.T) {
+	dir := t.TempDir()
+	day := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	write := func(i int, shift time.Duration, scenario string) {
+		s := summary.Of(runtest.Lognormal(uint64(i+1), map[string]time.Duration{"x": shift}, "x"))
+		at := day.Add(time.Duration(i) * 24 * time.Hour)
+		s.Start, s.RunID, s.Scenario = &at, at.Format("20060102"), scenario
+		if err := runfiles.WriteJSON(filepath.Join(dir, fmt.Sprintf("%s-%d.summary.json", scenario, i)), s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 5 {
+		write(i, 0, "fast-io")
+	}
+	write(0, 0, "high-cpu")
+	r := runCLI(t, nil, "history", dir, "--check", "--json", "-")
+	var h summary.History
+	if err := json.Unmarshal([]byte(r.stdout), &h); r.code != exitOK || err != nil || len(h.Groups) != 2 || len(h.Groups[0].Runs) != 5 {
+		t.Fatalf("history: exit %d, %v, %d groups\n%s", r.code, err, len(h.Groups), r.stderr)
+	}
+	if !fileHas(t, filepath.Join(dir, "history.html"), "fast-io · x over the runs") || !strings.Contains(r.stderr, "drift over the last 5 runs") {
+		t.Errorf("no page, or no drift said\n%s", r.stderr)
+	}
+	write(5, 60*time.Millisecond, "fast-io") // the newest, slower
+	r = runCLI(t, nil, "history", dir, "--check")
+	if r.code != exitRegression || !strings.Contains(r.stderr, "the newest run regressed: fast-io: regressed") {
+		t.Fatalf("history --check with a slower newest run: exit %d\n%s", r.code, r.stderr)
+	}
+	if r := runCLI(t, nil, "history", t.TempDir()); r.code != exitBadInput || !strings.Contains(r.stderr, "holds no *.summary.json") {
+		t.Errorf("an empty folder: exit %d, %q", r.code, r.stderr)
+	}
 }

@@ -89,6 +89,7 @@ func newApp(e appEnv) *cli.App {
 			reportCommand(e.stdout, e.stderr),
 			metricsCommand(e),
 			compareCommand(e.stdout, e.stderr),
+			historyCommand(e.stdout, e.stderr),
 			serveCommand(e.stderr, e.interrupts),
 			completionCommand(e.stdout),
 			{

@@ -83,7 +83,7 @@ func fetchS3(uri string, stderr io.Writer) ([]string, error) {
 	if err := os.MkdirAll(local, 0o755); err != nil {
 		return nil, badInput("report: %v", err)
 	}
-	csvs, err := dir.FetchCSVs(ctx, local, func(csv string) []string {
+	csvs, err := dir.Fetch(ctx, local, ".csv", func(csv string) []string {
 		f := runfiles.Of(csv) // what report reads beside a CSV
 		meta, series := f.Meta, f.Series
 		return []string{meta, series}

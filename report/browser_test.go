@@ -17,6 +17,7 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
+	"github.com/lmibench/lmibench/internal/runtest"
 	"github.com/lmibench/lmibench/platform"
 	"github.com/lmibench/lmibench/runfiles"
 	"github.com/lmibench/lmibench/stages"
@@ -205,4 +206,30 @@ func TestPageInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	assertCleanPage(t, index, 2)
+}
+
+// TestHistoryPageInBrowser: the history of five runs and another
+// scenario's one renders a chart per endpoint, with no console error and
+// no network request.
+func TestHistoryPageInBrowser(t *testing.T) {
+	chromium(t)
+	var sums []*summary.Summary
+	day := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	for i := range 5 {
+		s := summary.Of(runtest.Lognormal(uint64(i+1), map[string]time.Duration{"x": time.Duration(i) * 10 * time.Millisecond}, "x", "y"))
+		at := day.Add(time.Duration(i) * 24 * time.Hour)
+		s.Start, s.RunID = &at, at.Format("20060102")
+		sums = append(sums, s)
+	}
+	other := summary.Of(runtest.Lognormal(9, nil, "x"))
+	other.Scenario = "high-cpu"
+	h := summary.BuildHistory(append(sums, other), "", 5, summary.CompareOptions{Min: summary.DefaultMinChange})
+	page := filepath.Join(t.TempDir(), "history.html")
+	if err := runfiles.WriteFile(page, func(w io.Writer) error { return WriteHistory(w, h) }); err != nil {
+		t.Fatal(err)
+	}
+	got := assertCleanPage(t, page, 3)
+	if !strings.Contains(got.verdict, "regressed") {
+		t.Errorf("verdict %q; want the newest run's regression said", got.verdict)
+	}
 }

@@ -120,10 +120,11 @@ func (d *Dir) Upload(ctx context.Context, local string, replace bool) error {
 	return nil
 }
 
-// FetchCSVs downloads the CSVs matching the pattern into dir, each with
-// the files beside it (named from the CSV's name by beside) that exist, and
-// returns the local CSVs' paths in key order. No match is an error.
-func (d *Dir) FetchCSVs(ctx context.Context, dir string, beside func(csv string) []string) ([]string, error) {
+// Fetch downloads the files matching the pattern whose names end in
+// suffix (".csv", ".summary.json") into dir, each with the files beside it
+// (named from its name by beside, nil for none) that exist, and returns
+// their local paths in key order. No match is an error.
+func (d *Dir) Fetch(ctx context.Context, dir, suffix string, beside func(name string) []string) ([]string, error) {
 	prefix := d.Prefix
 	if prefix != "" {
 		prefix += "/"
@@ -143,17 +144,25 @@ func (d *Dir) FetchCSVs(ctx context.Context, dir string, beside func(csv string)
 				continue // not in this "directory"
 			}
 			keys[name] = true
-			if ok, _ := path.Match(d.Pattern, name); ok && strings.HasSuffix(name, ".csv") {
+			if ok, _ := path.Match(d.Pattern, name); ok && strings.HasSuffix(name, suffix) {
 				csvs = append(csvs, name)
 			}
 		}
 	}
 	if len(csvs) == 0 {
-		return nil, fmt.Errorf("%s: no CSV matches", d.Location)
+		what := "*" + suffix + " file"
+		if suffix == ".csv" {
+			what = "CSV"
+		}
+		return nil, fmt.Errorf("%s: no %s matches", d.Location, what)
 	}
 	var out []string
 	for _, name := range csvs {
-		for _, f := range append([]string{name}, beside(name)...) {
+		var others []string
+		if beside != nil {
+			others = beside(name)
+		}
+		for _, f := range append([]string{name}, others...) {
 			if !keys[f] {
 				continue
 			}
