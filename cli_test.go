@@ -77,7 +77,7 @@ func TestTyposAreNamed(t *testing.T) {
 		{[]string{"run", "--outputdir", "x"}, "flag provided but not defined: -outputdir: did you mean --output-dir?"},
 		{[]string{"run", "--stages", "1s:1"}, "-stages: did you mean --stage?"},
 		{[]string{"serve", "--adr", "x"}, "-adr: did you mean --addr?"},
-		{[]string{"run", "--rate", "5"}, "flag provided but not defined: -rate"},
+		{[]string{"run", "--zzzz", "5"}, "flag provided but not defined: -zzzz"},
 	}
 	for _, tt := range tests {
 		r := runCLI(t, nil, tt.args...)
@@ -85,8 +85,8 @@ func TestTyposAreNamed(t *testing.T) {
 			t.Errorf("lmibench %v: exit %d, stderr %q, stdout %q; want one line with %q", tt.args, r.code, r.stderr, r.stdout, tt.want)
 		}
 	}
-	if r := runCLI(t, nil, "run", "--rate", "5"); strings.Contains(r.stderr, "did you mean") {
-		t.Errorf("--rate got a far-fetched suggestion: %q", r.stderr)
+	if r := runCLI(t, nil, "run", "--zzzz", "5"); strings.Contains(r.stderr, "did you mean") {
+		t.Errorf("--zzzz got a far-fetched suggestion: %q", r.stderr)
 	}
 }
 
@@ -160,7 +160,7 @@ func TestLongRunSaysHowToShorten(t *testing.T) {
 	srv, _ := countingServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
 	interrupts := make(chan struct{}, 2)
 	stderr := &watchedWriter{on: map[string]func(){"this run takes": func() { interrupts <- struct{}{} }}}
-	r := runCLIWith(t, stderr, interrupts, "run", "--target", "x="+srv.URL, "--output-dir", t.TempDir())
+	r := runCLIWith(t, stderr, interrupts, "run", "--scenario", "all", "--target", "x="+srv.URL, "--output-dir", t.TempDir())
 	want := "lmibench: this run takes 48m0s: 4 scenarios of 12m0s each; for a short look, use e.g. --scenario fast-io --stage-targets 8,8,16 --duration 10s"
 	if r.code != exitInterrupted || !strings.HasPrefix(r.stderr, want+"\n") {
 		t.Fatalf("exit %d, stderr:\n%s\nwant it to begin with %q", r.code, r.stderr, want)

@@ -69,7 +69,11 @@ func runFlags() []cli.Flag {
 			Usage: "a stage as DURATION:TARGET, repeatable, as k6's -s: --stage 30s:20 --stage 1m:20 (default: 0→64 over 3m, 64 for 6m, 64→128 over 3m)"},
 		&cli.StringFlag{Name: "stage-targets", EnvVars: env("stage-targets"), Category: catLoad,
 			Usage: "comma-separated targets, one stage each lasting --duration, e.g. 20,20,40"},
-		durationFlag("duration", catLoad, "length of each stage of --stage-targets (30s, 1m30s, or seconds)", 30*time.Second),
+		durationFlag("duration", catLoad, "length of each stage of --stage-targets, or of --vus or --rate (30s, 1m30s, or seconds)", 30*time.Second),
+		&cli.IntFlag{Name: "vus", EnvVars: env("vus"), Category: catLoad,
+			Usage: "k6's constant VUs: this many virtual users for --duration, from the start (closed model)"},
+		&cli.Float64Flag{Name: "rate", EnvVars: env("rate"), Category: catLoad,
+			Usage: "vegeta's constant rate: this many requests per second for --duration, from the start (open model)"},
 		&cli.StringFlag{Name: "stages-json", EnvVars: env("stages-json"), Category: catLoad,
 			Usage: `k6 stages, e.g. '[{"duration":"3m","target":64},{"duration":"6m","target":64}]'`},
 		&cli.StringFlag{Name: "load-model", Value: string(stages.VUs), EnvVars: env("load-model"), Category: catLoad,
@@ -96,7 +100,9 @@ func runFlags() []cli.Flag {
 		&cli.StringSliceFlag{Name: "target", EnvVars: env("target"), Category: catTargets,
 			Usage: "NAME=URL to benchmark instead of the local target; repeatable"},
 		&cli.StringFlag{Name: "targets", EnvVars: env("targets"), Category: catTargets,
-			Usage: "a file of targets in vegeta's http format (method and URL, header lines, @body file), each named by method and path"},
+			Usage: "a file of targets in vegeta's http format (method and URL, header lines, @body file), each named by method and path; - reads stdin"},
+		&cli.StringFlag{Name: "targets-format", Value: "http", EnvVars: env("targets-format"), Category: catTargets,
+			Usage: "--targets in vegeta's http format, or json (vegeta's JSON targets, one a line)"},
 		&cli.StringFlag{Name: "method", Value: "GET", EnvVars: env("method"), Category: catTargets, Usage: "HTTP method of the --target requests"},
 		&cli.StringSliceFlag{Name: "header", Aliases: []string{"H"}, EnvVars: env("header"), Category: catTargets,
 			Usage: `a header of every --target and --targets request, "Name: value"; repeatable (never written to a file)`},
@@ -151,6 +157,9 @@ func stackFlags() []cli.Flag {
 		&cli.IntFlag{Name: "scale-in-check-seconds", Value: 60, EnvVars: env("scale-in-check-seconds"), Category: catAWS,
 			Usage: "how often to count instances while waiting, and while a scenario runs"},
 		&cli.IntFlag{Name: "scale-in-max-minutes", Value: 90, EnvVars: env("scale-in-max-minutes"), Category: catAWS, Usage: "longest wait for scale-in between scenarios"},
+		&cli.BoolFlag{Name: "no-wait-for-scale-in", Hidden: true, Usage: "--wait-for-scale-in=false, as the benchmark lmibench replaces spelt it"},
+		&cli.BoolFlag{Name: "no-cloudwatch-concurrency", Hidden: true, Usage: "--cloudwatch-concurrency=false, as the benchmark lmibench replaces spelt it"},
+		&cli.BoolFlag{Name: "skip-test", Hidden: true, Usage: "answered with the command that rebuilds a report without load"},
 		&cli.BoolFlag{Name: "cloudwatch-concurrency", EnvVars: env("cloudwatch-concurrency"), Category: catCW,
 			Usage: "after each scenario, fetch LMI ExecutionEnvironmentConcurrency and the standard functions' ConcurrentExecutions and Throttles for its window"},
 		&cli.IntFlag{Name: "cloudwatch-period-seconds", Value: 300, EnvVars: env("cloudwatch-period-seconds"), Category: catCW, Usage: "period of the CloudWatch statistics (a multiple of 60)"},
@@ -263,7 +272,11 @@ func flagNames(flags []cli.Flag) []string {
 // endpoints (unless nil) and the number of stages the run will have.
 func parseThresholds(raw []string, endpoints []string, stages int) ([]summary.Threshold, error) {
 	var out []summary.Threshold
-	for _, s := range raw {
+	var each []string // several in one value: LMIBENCH_THRESHOLD='p99<1s,failed<1%'
+	for _, r := range raw {
+		each = append(each, strings.Split(r, ",")...)
+	}
+	for _, s := range each {
 		t, err := summary.ParseThreshold(s)
 		if err == nil && endpoints != nil {
 			err = t.Check(endpoints, stages)

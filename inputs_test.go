@@ -43,7 +43,7 @@ func TestInputsRefusedBeforeTheLoad(t *testing.T) {
 		{"a run id with a line break", []string{"--target", target, "--run-id", "a\nb"}, "--run-id"},
 		{"csv and summary one file", []string{"--target", target, "--csv", out, "--summary", out}, "name the same file"},
 		{"csv over the targets", []string{"--targets", targets, "--csv", targets}, "would destroy the input"},
-		{"a password in a bare target", []string{"--target", "http://bob:PASS@127.0.0.1:1/"}, "want NAME=URL"},
+		{"a password in a bare target", []string{"--target", "ftp://bob:PASS@127.0.0.1:1/"}, "not an http(s) URL"},
 	} {
 		r := runCLI(t, nil, append([]string{"run", "--output-dir", dir, "-q"}, tt.args...)...)
 		line := strings.TrimSpace(r.stderr)

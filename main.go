@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"regexp"
 	"runtime/debug"
+	"strings"
 	"syscall"
 
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
@@ -39,13 +40,14 @@ func main() {
 			}
 		}
 	}()
-	os.Exit(run(os.Args, appEnv{stdout: os.Stdout, stderr: os.Stderr, interrupts: interrupts}))
+	os.Exit(run(os.Args, appEnv{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, interrupts: interrupts}))
 }
 
 // appEnv is what the program gets from outside: its streams, interrupts
 // and how to build AWS clients. Tests drive the whole program in-process
 // with their own.
 type appEnv struct {
+	stdin          io.Reader
 	stdout, stderr io.Writer
 	interrupts     <-chan struct{}
 	// cloudwatch adjusts the CloudWatch client (tests: AWS JSON for moto).
@@ -54,7 +56,7 @@ type appEnv struct {
 
 // run is the whole program.
 func run(args []string, e appEnv) int {
-	err := newApp(e).Run(args)
+	err := newApp(e).Run(oneStageForm(args))
 	if err == nil {
 		return exitOK
 	}
@@ -126,6 +128,9 @@ var undefinedFlag = regexp.MustCompile(`flag provided but not defined: -+(\S+)`)
 // usageError keeps a parse error to one line, with the nearest flag when
 // the flag is unknown: no help page after it.
 func usageError(c *cli.Context, err error, _ bool) error {
+	if m := undefinedFlag.FindStringSubmatch(err.Error()); m != nil && foreignFlags[m[1]] != "" {
+		return badInput("%v: %s", err, foreignFlags[m[1]])
+	}
 	if m := undefinedFlag.FindStringSubmatch(err.Error()); m != nil && c.Command != nil {
 		var names []string
 		for _, f := range c.Command.Flags {
@@ -140,6 +145,26 @@ func usageError(c *cli.Context, err error, _ bool) error {
 		}
 	}
 	return &exitError{code: exitBadInput, err: err}
+}
+
+// foreignFlags are k6's and vegeta's words with no flag of that name
+// here, and what to use instead.
+var foreignFlags = map[string]string{
+	"iterations":               "lmibench runs for a time, not a count: --vus N --duration D, or stages (-s 30s:10)",
+	"i":                        "lmibench runs for a time, not a count: --vus N --duration D, or stages (-s 30s:10)",
+	"u":                        "--vus N",
+	"d":                        "--duration D (with --vus, --rate or --stage-targets)",
+	"out":                      "--csv FILE (every request) and --summary FILE (the results)",
+	"summary-export":           "--summary FILE",
+	"output":                   "--csv FILE (every request) and --summary FILE (the results)",
+	"insecure-skip-tls-verify": "--insecure",
+	"workers":                  "--vus N (closed model), or --max-inflight N with --rate (open model)",
+	"max-workers":              "--max-inflight N (open model)",
+	"connections":              "each virtual user keeps one connection: --vus N",
+	"format":                   "--targets-format http|json",
+	"keepalive":                "connections are always kept alive, one per user",
+	"no-thresholds":            "leave --threshold out",
+	"summary-trend-stats":      "the summary holds p50, p90, p95, p99, p99.9 and max of every endpoint and stage",
 }
 
 // nearest is the candidate nearest to got, or "" when none is within a
@@ -246,4 +271,21 @@ func appVersion() string {
 		rev += "-dirty"
 	}
 	return v + " (" + rev + ")"
+}
+
+// oneStageForm spells every --stage as -s: urfave/cli refuses a flag given
+// in both forms ("Cannot use two forms of the same flag"), and k6 users
+// write --stage where others write -s; their order is the stages'.
+func oneStageForm(args []string) []string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		switch {
+		case a == "--stage":
+			a = "-s"
+		case strings.HasPrefix(a, "--stage="):
+			a = "-s=" + strings.TrimPrefix(a, "--stage=")
+		}
+		out[i] = a
+	}
+	return out
 }

@@ -44,11 +44,21 @@ func runCLI(t *testing.T, interrupts <-chan struct{}, args ...string) result {
 	return runCLIWith(t, &watchedWriter{}, interrupts, args...)
 }
 
+// runCLIIn runs the program in-process with stdin.
+func runCLIIn(t *testing.T, stdin string, args ...string) result {
+	t.Helper()
+	var out bytes.Buffer
+	w := &watchedWriter{}
+	code := run(append([]string{"lmibench"}, args...), appEnv{stdin: strings.NewReader(stdin), stdout: &out, stderr: w,
+		cloudwatch: []func(*cloudwatch.Options){mototest.CloudWatchJSON}})
+	return result{code, out.String(), w.String()}
+}
+
 // runCLIWith runs the program in-process with stderr going to w.
 func runCLIWith(t *testing.T, w *watchedWriter, interrupts <-chan struct{}, args ...string) result {
 	t.Helper()
 	var out bytes.Buffer
-	code := run(append([]string{"lmibench"}, args...), appEnv{stdout: &out, stderr: w, interrupts: interrupts,
+	code := run(append([]string{"lmibench"}, args...), appEnv{stdin: strings.NewReader(""), stdout: &out, stderr: w, interrupts: interrupts,
 		cloudwatch: []func(*cloudwatch.Options){mototest.CloudWatchJSON}})
 	return result{code, out.String(), w.String()}
 }
@@ -113,7 +123,7 @@ func TestBadInputIsRefusedBeforeAnyRequest(t *testing.T) {
 		{"unwritable output dir", []string{"--output-dir", filepath.Join(file, "sub")}, "--output-dir:"},
 		{"bad think", []string{"--think", "-1s"}, "--think: -1s must be at least 0s"},
 		{"bad max-inflight", []string{"--max-inflight", "0"}, "--max-inflight: 0 must be at least 1"},
-		{"unknown flag", []string{"--rate", "5"}, "flag provided but not defined: -rate"},
+		{"unknown flag", []string{"--zzzz", "5"}, "flag provided but not defined: -zzzz"},
 		{"bad flag value", []string{"--timeout", "soon"}, "invalid value"},
 		{"argument", []string{"extra"}, `run takes no arguments`},
 		{"emulator flag with a target", []string{"--emu-time-scale", "10"}, "--emu-time-scale: only applies to the local target"},

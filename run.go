@@ -118,6 +118,17 @@ func planRun(c *cli.Context, e appEnv) (*bench.Config, error) {
 		return nil, refuse(err)
 	}
 	model := stages.Model(c.String("load-model"))
+	switch {
+	case c.IsSet("rate") && c.IsSet("load-model") && model != stages.Rate:
+		return nil, badInput("--rate is the open model's: not with --load-model %s", model)
+	case c.IsSet("vus") && c.IsSet("load-model") && model != stages.VUs:
+		return nil, badInput("--vus is the closed model's: not with --load-model %s", model)
+	case c.IsSet("rate"):
+		model = stages.Rate
+	}
+	if c.Bool("skip-test") {
+		return nil, badInput("--skip-test: to rebuild the report of earlier runs without sending load: lmibench report results/*.csv")
+	}
 	if model != stages.VUs && model != stages.Rate {
 		return nil, badInput("--load-model: %q is neither %s nor %s", model, stages.VUs, stages.Rate)
 	}
@@ -135,9 +146,14 @@ func planRun(c *cli.Context, e appEnv) (*bench.Config, error) {
 	if err != nil {
 		return nil, badInput("stages: %s", oneLine(err))
 	}
-	targets, err := userTargets(c)
+	targets, err := userTargets(c, e.stdin)
 	if err != nil {
 		return nil, err
+	}
+	if targets != nil && !c.IsSet("scenario") && !c.Bool("workload-query") {
+		// The user's own endpoints: one run of their requests, no Lambda
+		// workload (--scenario still applies when given).
+		scenarios = []bench.Scenario{bench.AsGivenRun(targets)}
 	}
 	if opts.TLS, err = tlsConfig(c); err != nil {
 		return nil, err
@@ -235,12 +251,17 @@ func openStack(c *cli.Context, e appEnv, name string) (platform.Platform, error)
 	if p := c.Int("cloudwatch-period-seconds"); p%60 != 0 {
 		return nil, badInput("--cloudwatch-period-seconds: %d must be a multiple of 60", p)
 	}
+	for _, f := range []string{"wait-for-scale-in", "cloudwatch-concurrency"} {
+		if c.IsSet(f) && c.IsSet("no-"+f) {
+			return nil, badInput("--%s and --no-%s: give one or the other", f, f)
+		}
+	}
 	o := infra.StackOptions{
-		Name: name, CapacityProviderArn: c.String("capacity-provider-arn"), WaitForScaleIn: c.Bool("wait-for-scale-in"),
+		Name: name, CapacityProviderArn: c.String("capacity-provider-arn"), WaitForScaleIn: c.Bool("wait-for-scale-in") && !c.Bool("no-wait-for-scale-in"),
 		SampleEvery: time.Duration(c.Int("scale-in-check-seconds")) * time.Second,
 		ScaleInMax:  time.Duration(c.Int("scale-in-max-minutes")) * time.Minute, Log: e.stderr,
 	}
-	if c.Bool("cloudwatch-concurrency") {
+	if c.Bool("cloudwatch-concurrency") && !c.Bool("no-cloudwatch-concurrency") {
 		o.CloudWatch = &infra.MetricsOptions{FunctionName: c.String("cloudwatch-function-name"), Resource: c.String("cloudwatch-resource"),
 			CapacityProviderName: c.String("cloudwatch-capacity-provider-name"), Period: time.Duration(c.Int("cloudwatch-period-seconds")) * time.Second}
 	} else if err := onlyWith(c, "with --cloudwatch-concurrency",
@@ -264,7 +285,7 @@ func openStack(c *cli.Context, e appEnv, name string) (platform.Platform, error)
 // --stage-targets with --duration, or --stages-json; else the default.
 func stagesFromFlags(c *cli.Context) ([]stages.Stage, error) {
 	var given []string
-	for _, f := range []string{"stage", "stage-targets", "stages-json"} {
+	for _, f := range []string{"stage", "stage-targets", "stages-json", "vus", "rate"} {
 		if c.IsSet(f) {
 			given = append(given, "--"+f)
 		}
@@ -272,8 +293,19 @@ func stagesFromFlags(c *cli.Context) ([]stages.Stage, error) {
 	switch {
 	case len(given) > 1:
 		return nil, badInput("%s: give one or the other", strings.Join(given, " and "))
-	case c.IsSet("duration") && !c.IsSet("stage-targets"):
-		return nil, badInput("--duration: only applies with --stage-targets")
+	case c.IsSet("duration") && !c.IsSet("stage-targets") && !c.IsSet("vus") && !c.IsSet("rate"):
+		return nil, badInput("--duration: only applies with --stage-targets, --vus or --rate")
+	case c.IsSet("vus") || c.IsSet("rate"):
+		// k6's constant-vus, vegeta's constant rate: the target from the
+		// start (a nanosecond's ramp) for the duration.
+		n := float64(c.Int("vus"))
+		if c.IsSet("rate") {
+			n = c.Float64("rate")
+		}
+		if !c.IsSet("duration") {
+			return nil, badInput("%s: give its --duration too", given[0])
+		}
+		return []stages.Stage{{Duration: time.Nanosecond, Target: n}, {Duration: durationOf(c, "duration"), Target: n}}, nil
 	case c.IsSet("stage"):
 		ss, err := stages.ParseShorthand(c.StringSlice("stage"))
 		if err != nil {

@@ -198,7 +198,7 @@ func TestStackThrottlesAreNotBilled(t *testing.T) {
 	}}
 	r := runCLI(t, nil, "run", "--stack", "demo", "--scenario", "fast-io", "--io-fast-delay-ms", "1",
 		"--stages-json", `[{"duration":"1ms","target":2},{"duration":"300ms","target":2}]`, "--think", "20ms",
-		"--wait-for-scale-in=false", "--output-dir", t.TempDir(), "--summary", "-", "-q")
+		"--no-wait-for-scale-in", "--no-cloudwatch-concurrency", "--output-dir", t.TempDir(), "--summary", "-", "-q") // the replaced benchmark's spellings
 	if r.code != exitOK {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
@@ -229,7 +229,7 @@ func TestStackErrorsAreOneLineBeforeAnyLoad(t *testing.T) {
 		{"no such stack", []string{"--stack", "nope"}, nil, "--stack: stack nope: not found"},
 		{"stack and target", []string{"--stack", "demo", "--target", "a=http://127.0.0.1:1"}, nil, "--target and --stack"},
 		{"aws flag without stack", []string{"--cloudwatch-concurrency"}, nil, "--cloudwatch-concurrency: only applies with --stack"},
-		{"the old negative flag", []string{"--stack", "demo", "--no-wait-for-scale-in"}, nil, "-no-wait-for-scale-in: did you mean --wait-for-scale-in?"},
+		{"both forms of a flag", []string{"--stack", "demo", "--no-wait-for-scale-in", "--wait-for-scale-in"}, nil, "--wait-for-scale-in and --no-wait-for-scale-in: give one or the other"},
 		{"cloudwatch flag without cloudwatch", []string{"--stack", "demo", "--cloudwatch-period-seconds", "60"}, nil, "only applies with --cloudwatch-concurrency"},
 		{"bad period", []string{"--stack", "demo", "--cloudwatch-period-seconds", "90"}, nil, "multiple of 60"},
 		{"no credentials", []string{"--stack", "demo"}, map[string]string{"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": ""}, "no AWS credentials found"},

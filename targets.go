@@ -21,7 +21,7 @@ import (
 // userTargets reads the endpoints the user named: --target NAME=URL and
 // the --targets file, with --method, --header, --body and
 // --workload-query applied. None means the local target or the stack.
-func userTargets(c *cli.Context) ([]platform.Target, error) {
+func userTargets(c *cli.Context, stdin io.Reader) ([]platform.Target, error) {
 	header := http.Header{}
 	for _, h := range c.StringSlice("header") {
 		name, value, ok := strings.Cut(h, ":")
@@ -49,11 +49,19 @@ func userTargets(c *cli.Context) ([]platform.Target, error) {
 		out = append(out, t)
 	}
 	if path := c.String("targets"); path != "" {
-		b, err := readInput(path, maxTargetsFile)
+		var b []byte
+		var err error
+		if path == "-" { // as vegeta: the targets from stdin
+			if b, err = io.ReadAll(io.LimitReader(stdin, maxTargetsFile+1)); err == nil && len(b) > maxTargetsFile {
+				err = fmt.Errorf("stdin holds more than the %d bytes read", maxTargetsFile)
+			}
+		} else {
+			b, err = readInput(path, maxTargetsFile)
+		}
 		if err != nil {
 			return nil, badInput("--targets: %v", err)
 		}
-		ts, err := attack.ReadTargets(bytes.NewReader(b), body, header)
+		ts, err := attack.ReadTargets(bytes.NewReader(b), c.String("targets-format"), body, header)
 		if err != nil {
 			return nil, badInput("--targets %s: %v", path, err)
 		}

@@ -7,10 +7,12 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
 	"github.com/lmibench/lmibench/platform"
+	"github.com/lmibench/lmibench/rows"
 )
 
 // MaxTargets bounds a targets file: each endpoint runs its own users.
@@ -24,9 +26,21 @@ const MaxTargets = 1000
 //	@body.json
 //
 // hdr and body are the defaults of every target (--header, --body). Each
-// target is named by its method and path ("POST /orders"), made unique.
-func ReadTargets(src io.Reader, body []byte, hdr http.Header) ([]platform.Target, error) {
-	next := vegeta.NewHTTPTargeter(src, body, hdr)
+// target is named by its method and path ("POST /orders"), made unique,
+// and cut to a name's length. format is "http", or "json" for vegeta's JSON
+// targets, one object a line:
+//
+//	{"method": "POST", "url": "https://api.example.com/orders", "header": {"Authorization": ["Bearer …"]}, "body": "<base64>"}
+func ReadTargets(src io.Reader, format string, body []byte, hdr http.Header) ([]platform.Target, error) {
+	var next vegeta.Targeter
+	switch format {
+	case "", "http":
+		next = vegeta.NewHTTPTargeter(src, body, hdr)
+	case "json":
+		next = vegeta.NewJSONTargeter(src, body, hdr)
+	default:
+		return nil, fmt.Errorf("format %q: want http or json", format)
+	}
 	var out []platform.Target
 	seen := map[string]int{}
 	for {
@@ -51,6 +65,12 @@ func ReadTargets(src io.Reader, body []byte, hdr http.Header) ([]platform.Target
 			}
 			return r
 		}, t.Method+" "+pathOf(u))
+		if len(name) > rows.MaxNameBytes-8 { // room for " #1000"
+			name = name[:rows.MaxNameBytes-8]
+			for !utf8.ValidString(name) {
+				name = name[:len(name)-1]
+			}
+		}
 		if seen[name]++; seen[name] > 1 {
 			name = fmt.Sprintf("%s #%d", name, seen[name])
 		}

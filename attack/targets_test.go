@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/lmibench/lmibench/rows"
 )
 
 func TestReadTargets(t *testing.T) {
@@ -21,7 +23,7 @@ func TestReadTargets(t *testing.T) {
 		"Content-Type: application/json\n" +
 		"@" + body + "\n\n" +
 		"GET http://127.0.0.1:9/items?page=2\n"
-	ts, err := ReadTargets(strings.NewReader(file), nil, http.Header{"X-Default": {"1"}})
+	ts, err := ReadTargets(strings.NewReader(file), "http", nil, http.Header{"X-Default": {"1"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +44,7 @@ func TestReadTargets(t *testing.T) {
 		{"FROB\n", "target 1:"},
 		{"GET http://h/\n@/no/such/file\n", "target 1:"},
 	} {
-		_, err := ReadTargets(strings.NewReader(tt.in), nil, nil)
+		_, err := ReadTargets(strings.NewReader(tt.in), "http", nil, nil)
 		if err == nil || !strings.Contains(err.Error(), tt.want) || strings.Contains(err.Error(), "s3cret") {
 			t.Errorf("ReadTargets(%q) = %v; want %q without secrets", tt.in, err, tt.want)
 		}
@@ -54,7 +56,7 @@ func FuzzReadTargets(f *testing.F) {
 	f.Add("# c\nPUT http://h:1/\n")
 	f.Add("GET http://h/,\"\n")
 	f.Fuzz(func(t *testing.T, s string) {
-		ts, err := ReadTargets(strings.NewReader(s), nil, nil)
+		ts, err := ReadTargets(strings.NewReader(s), "http", nil, nil)
 		if err != nil {
 			return
 		}
@@ -66,4 +68,19 @@ func FuzzReadTargets(f *testing.F) {
 			names[tg.Name] = true
 		}
 	})
+}
+
+func TestReadJSONTargets(t *testing.T) {
+	in := `{"method":"POST","url":"http://127.0.0.1:1/orders","header":{"X-A":["1"]},"body":"aGk="}` + "\n" +
+		`{"method":"GET","url":"http://127.0.0.1:1/` + strings.Repeat("p", 300) + `"}` + "\n"
+	ts, err := ReadTargets(strings.NewReader(in), "json", nil, nil)
+	if err != nil || len(ts) != 2 || ts[0].Name != "POST /orders" || string(ts[0].Body) != "hi" || ts[0].Header.Get("X-A") != "1" {
+		t.Fatalf("ReadTargets(json) = %+v, %v", ts, err)
+	}
+	if len(ts[1].Name) > rows.MaxNameBytes {
+		t.Errorf("a long path's name is %d bytes; want at most %d", len(ts[1].Name), rows.MaxNameBytes)
+	}
+	if _, err := ReadTargets(strings.NewReader(in), "yaml", nil, nil); err == nil {
+		t.Error("format yaml accepted")
+	}
 }

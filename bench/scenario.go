@@ -87,7 +87,7 @@ func runScenario(ctx, cut context.Context, cfg *Config, i int, sc Scenario, stre
 	}
 
 	fmt.Fprintf(cfg.Log, "lmibench: scenario %d/%d, %s: %s against %d endpoints for %s (%s model), writing %s\n",
-		i+1, len(cfg.Scenarios), sc.Name, sc.Work, len(targets), cfg.Profile.Total(), cfg.Model, res.CSV)
+		i+1, len(cfg.Scenarios), sc.Name, sc, len(targets), cfg.Profile.Total(), cfg.Model, res.CSV)
 	for i, ep := range endpoints {
 		if c, why := atk.ClientOf(i); why != "" {
 			fmt.Fprintf(cfg.Log, "  %s goes through %s: %s\n", ep.Name, c, why)
@@ -191,7 +191,7 @@ func (cfg *Config) sidecar(sc Scenario, targets []platform.Target, csvName strin
 		RunID: cfg.RunID, Shard: shard,
 		Platform: &info, Pricing: cfg.Pricing,
 		Version: cfg.Version, CSVVersion: rows.CSVVersion, CSV: csvName,
-		Scenario: sc.Name, Workload: sc.Work, Stages: cfg.Stages, StageLabels: cfg.StageLabels,
+		Scenario: sc.Name, Workload: sc.Work, AsGiven: sc.AsGiven, Stages: cfg.Stages, StageLabels: cfg.StageLabels,
 		LoadModel: cfg.Model, Think: cfg.Think.String(), MaxInflight: cfg.MaxInflight, Timeout: cfg.Timeout.String(),
 		GracefulStop: cfg.GracefulStop.String(), Targets: redacted, Start: start, Flags: cfg.Flags,
 		GoVersion: runtime.Version(), Host: host,

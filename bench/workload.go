@@ -19,6 +19,35 @@ import (
 type Scenario struct {
 	Name string        `json:"name"`
 	Work function.Work `json:"workload"`
+	// AsGiven: the endpoints' own requests, no workload asked of them
+	// (a run of the user's endpoints without --scenario).
+	AsGiven bool `json:"as_given,omitempty"`
+}
+
+// String is the scenario's workload for people.
+func (s Scenario) String() string {
+	if s.AsGiven {
+		return "requests as given"
+	}
+	return s.Work.String()
+}
+
+// AsGivenRun is the one scenario of a run of the user's own endpoints:
+// named for its endpoint when there is one ("api-hello"), else "targets".
+func AsGivenRun(targets []platform.Target) Scenario {
+	name := "targets"
+	if len(targets) == 1 {
+		name = strings.Trim(strings.Map(func(r rune) rune {
+			if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-' {
+				return r
+			}
+			return '-'
+		}, targets[0].Name), "-.")
+		if name == "" || len(name) > 64 {
+			name = "targets"
+		}
+	}
+	return Scenario{Name: name, AsGiven: true}
 }
 
 // Workloads sets each scenario's work; the defaults are the original's.
@@ -37,10 +66,10 @@ const ScenarioAll = "all"
 // Scenarios lists the four scenarios in the order "all" runs them.
 func (w Workloads) Scenarios() []Scenario {
 	return []Scenario{
-		{"fast-io", function.Work{DelayMS: w.FastDelayMS}},
-		{"slow-io", function.Work{DelayMS: w.SlowDelayMS}},
-		{"low-cpu", function.Work{HashLoops: w.LowHashLoops}},
-		{"high-cpu", function.Work{HashLoops: w.HighHashLoops}},
+		{Name: "fast-io", Work: function.Work{DelayMS: w.FastDelayMS}},
+		{Name: "slow-io", Work: function.Work{DelayMS: w.SlowDelayMS}},
+		{Name: "low-cpu", Work: function.Work{HashLoops: w.LowHashLoops}},
+		{Name: "high-cpu", Work: function.Work{HashLoops: w.HighHashLoops}},
 	}
 }
 

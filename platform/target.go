@@ -199,13 +199,26 @@ func CheckName(name string) error {
 // Printable is s with invalid UTF-8 replaced, for a message.
 func Printable(s string) string { return strings.ToValidUTF8(s, "\uFFFD") }
 
-// ParseTarget reads a target, NAME=URL, with an http(s) URL.
+// ParseTarget reads a target, NAME=URL or an http(s) URL alone (named by
+// its path, else its host).
 func ParseTarget(s string) (Target, error) {
 	name, raw, ok := strings.Cut(s, "=")
 	name = strings.TrimSpace(name)
 	echo := strconv.Quote(redactTarget(s)) // no secret of the URL in a message
-	if !ok || name == "" || strings.Contains(name, "://") {
-		return Target{}, setting.Errorf("target", echo, "want NAME=URL")
+	if i := strings.Index(s, "://"); i >= 0 && !strings.Contains(s[:i], "=") {
+		// A URL alone, as vegeta and k6 users give one: named by its path.
+		u, err := CheckURL(s)
+		if err != nil {
+			return Target{}, &setting.Error{Key: "target", Value: echo, Err: err}
+		}
+		name = strings.Trim(u.Path, "/")
+		if name == "" {
+			name = u.Host
+		}
+		return Target{Name: name, URL: u.String()}, nil
+	}
+	if !ok || name == "" {
+		return Target{}, setting.Errorf("target", echo, "want NAME=URL, or a URL")
 	}
 	if strings.ContainsAny(name, ",\"\r\n") {
 		return Target{}, setting.Errorf("target", echo, "the name may not hold commas, quotes or line breaks")

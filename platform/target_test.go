@@ -18,7 +18,9 @@ func TestParseTarget(t *testing.T) {
 		{" a = http://127.0.0.1:8080/x?k=v ", Target{Name: "a", URL: "http://127.0.0.1:8080/x?k=v"}, ""},
 		{"a=b=http://x", Target{}, "not an http(s) URL"},
 		{"=http://x", Target{}, "want NAME=URL"},
-		{"http://x", Target{}, "want NAME=URL"},
+		{"http://x", Target{Name: "x", URL: "http://x"}, ""},                                         // a URL alone, named by its host
+		{"http://h:1/api/hello?a=b", Target{Name: "api/hello", URL: "http://h:1/api/hello?a=b"}, ""}, // or its path
+		{"ftp://x", Target{}, "not an http(s) URL"},
 		{"a=127.0.0.1:80", Target{}, "not an http(s) URL"},
 		{"a=http://", Target{}, "not an http(s) URL"},
 		{"a,b=http://x", Target{}, "may not hold commas"},
@@ -99,7 +101,7 @@ func TestRedact(t *testing.T) {
 // TestParseTargetNeverEchoesASecret: a refused --target is quoted back
 // without the URL's password or query values.
 func TestParseTargetNeverEchoesASecret(t *testing.T) {
-	for _, in := range []string{"http://bob:PASS@host/?token=PASS", "x=ftp://bob:PASS@host/", "x,y=http://bob:PASS@host/?token=PASS"} {
+	for _, in := range []string{"ftp://bob:PASS@host/?token=PASS", "x=ftp://bob:PASS@host/", "x,y=http://bob:PASS@host/?token=PASS"} {
 		_, err := ParseTarget(in)
 		if err == nil || strings.Contains(err.Error(), "PASS") {
 			t.Errorf("ParseTarget(%q) = %v; want a refusal without the secret", in, err)

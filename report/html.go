@@ -243,7 +243,11 @@ func (r view) facts(a *axes) []fact {
 		}
 		return f
 	}
-	f = append(f, fact{"workload", m.Workload.String()}, fact{"stages", strings.Join(a.labels, ", ")})
+	workload := m.Workload.String()
+	if m.AsGiven {
+		workload = "none: the endpoints' requests as given"
+	}
+	f = append(f, fact{"workload", workload}, fact{"stages", strings.Join(a.labels, ", ")})
 	model := "vus (closed: each VU waits for its response, then thinks " + m.Think + ")"
 	if m.LoadModel == stages.Rate {
 		model = fmt.Sprintf("rate (open: requests on schedule, at most %d in flight per endpoint)", m.MaxInflight)

@@ -16,13 +16,16 @@ import (
 // rebuilt from the two alone.
 type Meta struct {
 	// RunID is shared by the shards of one run (and unique otherwise).
-	RunID        string            `json:"run_id,omitempty"`
-	Shard        *ShardInfo        `json:"shard,omitempty"`
-	Version      string            `json:"lmibench_version"`
-	CSVVersion   int               `json:"csv_version"`
-	CSV          string            `json:"csv"`
-	Scenario     string            `json:"scenario"`
-	Workload     function.Work     `json:"workload"`
+	RunID      string        `json:"run_id,omitempty"`
+	Shard      *ShardInfo    `json:"shard,omitempty"`
+	Version    string        `json:"lmibench_version"`
+	CSVVersion int           `json:"csv_version"`
+	CSV        string        `json:"csv"`
+	Scenario   string        `json:"scenario"`
+	Workload   function.Work `json:"workload"`
+	// AsGiven: the endpoints' own requests went as given, with no
+	// workload asked of them; Workload is then not what was sent.
+	AsGiven      bool              `json:"requests_as_given,omitempty"`
 	Stages       []stages.Stage    `json:"stages"`
 	StageLabels  []string          `json:"stage_labels"`
 	LoadModel    stages.Model      `json:"load_model"`

@@ -154,7 +154,9 @@ func Of(r *stats.Run) *Summary {
 		start := m.Start
 		s.Start, s.End, s.LoadModel, s.Unit, s.Platform = &start, m.End, string(m.LoadModel), m.LoadModel.Unit(), m.Platform
 		s.RunID = m.RunID
-		s.Workload = m.Workload.String()
+		if !m.AsGiven {
+			s.Workload = m.Workload.String()
+		}
 	}
 	spans := r.Spans()
 	var total time.Duration

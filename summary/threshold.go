@@ -59,7 +59,28 @@ var (
 // maxThresholdText bounds what an error message repeats of the input.
 const maxThresholdText = 80
 
-// ParseThreshold reads one threshold.
+// k6's spellings: p(95) for p95, med for p50, and http_req_failed (or a
+// rate) as a fraction of the requests that failed.
+var (
+	k6Quantile = regexp.MustCompile(`\bp\((\d+(?:\.\d+)?)\)`)
+	k6Median   = regexp.MustCompile(`(^|:)med(\s*[<>])`)
+	k6Rate     = regexp.MustCompile(`^((?:[^@:]*(?:@\d+)?:)?)(?:http_req_failed|rate)\s*(<=|>=|<|>)\s*([0-9.eE+]+)$`)
+)
+
+// fromK6 is a threshold in k6's spelling in this one's: p(95)<500 is
+// p95<500 (ms), http_req_failed<0.01 is failed<1%.
+func fromK6(s string) string {
+	s = k6Median.ReplaceAllString(k6Quantile.ReplaceAllString(s, "p$1"), "${1}p50$2")
+	if m := k6Rate.FindStringSubmatch(s); m != nil {
+		if v, err := strconv.ParseFloat(m[3], 64); err == nil {
+			return m[1] + "failed" + m[2] + strconv.FormatFloat(100*v, 'f', -1, 64) + "%"
+		}
+	}
+	return s
+}
+
+// ParseThreshold reads one threshold, in this form or k6's (p(95)<500,
+// http_req_failed<0.01).
 func ParseThreshold(s string) (Threshold, error) {
 	text := strings.TrimSpace(s)
 	quoted := text
@@ -69,7 +90,7 @@ func ParseThreshold(s string) (Threshold, error) {
 	fail := func(why string) (Threshold, error) {
 		return Threshold{}, setting.Errorf("threshold", strconv.Quote(quoted), "%s", why)
 	}
-	m := thresholdRE.FindStringSubmatch(text)
+	m := thresholdRE.FindStringSubmatch(fromK6(text))
 	if m == nil {
 		return fail("want [ENDPOINT][@STAGE]:METRIC OP VALUE, e.g. p99<500ms, lmi:p99<300ms, lmi@2:failed<1%, rps>100")
 	}
