@@ -37,10 +37,7 @@ func compareCommand(stdout, stderr io.Writer) *cli.Command {
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, EnvVars: env("compare-output"), Usage: "also write the comparison's page here"},
 			&cli.StringFlag{Name: "format", Value: "text", EnvVars: env("format"), Usage: "the answer on stdout: text or json"},
 			&cli.StringFlag{Name: "json", Usage: "also write the comparison as JSON to this file; - is stdout (the table then goes to stderr)"},
-			&cli.StringFlag{Name: "metric", Value: strings.Join(summary.DefaultMetrics, ","), EnvVars: env("metric"),
-				Usage: "the metrics judged: some of " + strings.Join(summary.Metrics, ", ")},
-			&cli.StringFlag{Name: "min-change", Value: "5%,1ms,failed=1,rps=10%,cost=5%", EnvVars: env("min-change"),
-				Usage: "how large a change must be to count, besides beyond the noise: latency quantiles N% and Nms, failed=N (percentage points), rps=N% (open model), cost=N%"},
+			judgeFlags()[0], judgeFlags()[1], // --metric, --min-change
 			&cli.BoolFlag{Name: "force", EnvVars: env("force"), Usage: "compare runs of another scenario, load model, workload or stage profile all the same"},
 		},
 		Action: func(c *cli.Context) error {
@@ -54,12 +51,9 @@ func compareCommand(stdout, stderr io.Writer) *cli.Command {
 			if len(files) != 2 {
 				return badInput("compare: name two runs, A and B (CSV or summary files), got %d", len(files))
 			}
-			opts := summary.CompareOptions{}
-			if opts.Metrics, err = summary.ParseMetrics(last(metrics, c.String("metric"))); err != nil {
-				return badInput("compare: --metric %v", err)
-			}
-			if opts.Min, err = summary.ParseMinChange(last(mins, c.String("min-change")), summary.DefaultMinChange); err != nil {
-				return badInput("compare: --min-change %v", err)
+			opts, err := judgeOptions("compare", last(metrics, c.String("metric")), last(mins, c.String("min-change")))
+			if err != nil {
+				return err
 			}
 			format := last(formats, c.String("format"))
 			if format != "text" && format != "json" {
@@ -107,6 +101,30 @@ func compareCommand(stdout, stderr io.Writer) *cli.Command {
 			return nil
 		},
 	}
+}
+
+// judgeFlags are --metric and --min-change, as compare and history take
+// them.
+func judgeFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "metric", Value: strings.Join(summary.DefaultMetrics, ","), EnvVars: env("metric"),
+			Usage: "the metrics judged: some of " + strings.Join(summary.Metrics, ", ")},
+		&cli.StringFlag{Name: "min-change", Value: "5%,1ms,failed=1,rps=10%,cost=5%", EnvVars: env("min-change"),
+			Usage: "how large a change must be to count, besides beyond the noise: latency quantiles N% and Nms, failed=N (percentage points), rps=N% (open model), cost=N%"},
+	}
+}
+
+// judgeOptions reads the values of judgeFlags for cmd.
+func judgeOptions(cmd, metric, minChange string) (summary.CompareOptions, error) {
+	var o summary.CompareOptions
+	var err error
+	if o.Metrics, err = summary.ParseMetrics(metric); err != nil {
+		return o, badInput("%s: --metric %v", cmd, err)
+	}
+	if o.Min, err = summary.ParseMinChange(minChange, summary.DefaultMinChange); err != nil {
+		return o, badInput("%s: --min-change %v", cmd, err)
+	}
+	return o, nil
 }
 
 // loadSummaries reads a run's summaries: from a CSV (one per scenario in

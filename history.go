@@ -38,10 +38,7 @@ func historyCommand(stdout, stderr io.Writer) *cli.Command {
 			&cli.StringFlag{Name: "baseline", EnvVars: env("baseline"), Usage: "the run id (or CSV) every run of its group is judged against (default: the run before)"},
 			&cli.IntFlag{Name: "last", Value: 5, EnvVars: env("last"), Usage: "how many of a group's last runs its drift spans"},
 			&cli.BoolFlag{Name: "check", EnvVars: env("check"), Usage: "exit 4 when a group's newest run regressed"},
-			&cli.StringFlag{Name: "metric", Value: strings.Join(summary.DefaultMetrics, ","), EnvVars: env("metric"),
-				Usage: "the metrics judged, as compare's"},
-			&cli.StringFlag{Name: "min-change", Value: "5%,1ms,failed=1,rps=10%,cost=5%", EnvVars: env("min-change"),
-				Usage: "how large a change must be to count, as compare's"},
+			judgeFlags()[0], judgeFlags()[1], // --metric, --min-change
 		},
 		Action: func(c *cli.Context) error {
 			var outputs, jsons, baselines, lasts, metrics, mins []string
@@ -63,12 +60,9 @@ func historyCommand(stdout, stderr io.Writer) *cli.Command {
 			if lastN < 2 {
 				return badInput("history: --last %d: want at least 2", lastN)
 			}
-			opts := summary.CompareOptions{}
-			if opts.Metrics, err = summary.ParseMetrics(last(metrics, c.String("metric"))); err != nil {
-				return badInput("history: --metric %v", err)
-			}
-			if opts.Min, err = summary.ParseMinChange(last(mins, c.String("min-change")), summary.DefaultMinChange); err != nil {
-				return badInput("history: --min-change %v", err)
+			opts, err := judgeOptions("history", last(metrics, c.String("metric")), last(mins, c.String("min-change")))
+			if err != nil {
+				return err
 			}
 			src := args[0]
 			files, pageDir, err := summaryFiles(src, stderr)

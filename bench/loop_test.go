@@ -287,6 +287,7 @@ func TestAStalledStreamNeverHoldsTheLoad(t *testing.T) {
 	log := &onWrite{match: "fell behind", do: out.free} // the reader wakes once the stream gave up on it
 	cfg := config(t, srv.URL, log)
 	cfg.CSV, cfg.Stdout, cfg.StreamBuffer = "-", out, 4096
+	cfg.GracefulStop = time.Minute // every request sent is answered: rows and answers match one for one
 	res, err := Run(context.Background(), context.Background(), cfg)
 	var se *setting.Error
 	if !errors.As(err, &se) || se.Key != "csv" || !strings.Contains(err.Error(), "fell behind") {
