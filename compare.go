@@ -33,13 +33,12 @@ func compareCommand(stdout, stderr io.Writer) *cli.Command {
 			"   lmibench compare baseline.summary.json new.summary.json --metric p99,failed --min-change 10%,2ms\n" +
 			"   lmibench compare before.summary.json after.summary.json --format json -o compare.html",
 		OnUsageError: usageError,
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, EnvVars: env("compare-output"), Usage: "also write the comparison's page here"},
 			&cli.StringFlag{Name: "format", Value: "text", EnvVars: env("format"), Usage: "the answer on stdout: text or json"},
 			&cli.StringFlag{Name: "json", Usage: "also write the comparison as JSON to this file; - is stdout (the table then goes to stderr)"},
-			judgeFlags()[0], judgeFlags()[1], // --metric, --min-change
 			&cli.BoolFlag{Name: "force", EnvVars: env("force"), Usage: "compare runs of another scenario, load model, workload or stage profile all the same"},
-		},
+		}, judgeFlags()...), // and --metric, --min-change
 		Action: func(c *cli.Context) error {
 			var outputs, jsons, formats, metrics, mins []string
 			force := c.Bool("force")

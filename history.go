@@ -32,14 +32,13 @@ func historyCommand(stdout, stderr io.Writer) *cli.Command {
 			"   lmibench history results\n" +
 			"   lmibench history s3://bench/nightly --check --metric p99,failed -o history.html",
 		OnUsageError: usageError,
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "the page to write (default: history.html in DIR, or here for S3)"},
 			&cli.StringFlag{Name: "json", Usage: "the JSON to write; - is stdout (default: history.json beside the page)"},
 			&cli.StringFlag{Name: "baseline", EnvVars: env("baseline"), Usage: "the run id (or CSV) every run of its group is judged against (default: the run before)"},
 			&cli.IntFlag{Name: "last", Value: 5, EnvVars: env("last"), Usage: "how many of a group's last runs its drift spans"},
 			&cli.BoolFlag{Name: "check", EnvVars: env("check"), Usage: "exit 4 when a group's newest run regressed"},
-			judgeFlags()[0], judgeFlags()[1], // --metric, --min-change
-		},
+		}, judgeFlags()...), // and --metric, --min-change
 		Action: func(c *cli.Context) error {
 			var outputs, jsons, baselines, lasts, metrics, mins []string
 			check := c.Bool("check")
