@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"unicode/utf8"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
@@ -65,12 +64,7 @@ func ReadTargets(src io.Reader, format string, body []byte, hdr http.Header) ([]
 			}
 			return r
 		}, t.Method+" "+pathOf(u))
-		if len(name) > rows.MaxNameBytes-8 { // room for " #1000"
-			name = name[:rows.MaxNameBytes-8]
-			for !utf8.ValidString(name) {
-				name = name[:len(name)-1]
-			}
-		}
+		name = rows.CutUTF8(name, rows.MaxNameBytes-8) // room for " #1000"
 		if seen[name]++; seen[name] > 1 {
 			name = fmt.Sprintf("%s #%d", name, seen[name])
 		}

@@ -50,9 +50,11 @@ func runScenario(ctx, cut context.Context, cfg *Config, i int, sc Scenario, stre
 	// The run's clock is Go's monotonic one: pacing, stages and elapsed_s
 	// never jump with the wall clock (NTP, a resumed VM). StartAt, read
 	// from the wall clock, gets a monotonic reading of the same instant.
+	// The sidecar's start is wall-clock UTC: every shard's the same instant.
 	start := time.Now()
+	wall := start.UTC()
 	if i == 0 && !cfg.StartAt.IsZero() { // every shard's clock starts there
-		start = start.Add(time.Until(cfg.StartAt))
+		start, wall = start.Add(time.Until(cfg.StartAt)), cfg.StartAt.UTC()
 	}
 	atk, err := attack.New(attack.Config{Options: cfg.Options,
 		Scenario: sc.Name, Endpoints: endpoints, Profile: cfg.Profile, Shard: cfg.Shard, StartAt: start})
@@ -68,10 +70,6 @@ func runScenario(ctx, cut context.Context, cfg *Config, i int, sc Scenario, stre
 		return nil, err
 	}
 	res := &Result{Files: runfiles.Of(base + ".csv")}
-	wall := start.UTC() // the sidecar's: every shard's the same instant
-	if i == 0 && !cfg.StartAt.IsZero() {
-		wall = cfg.StartAt.UTC()
-	}
 	side := cfg.sidecar(sc, targets, filepath.Base(res.CSV), wall)
 	side.HTTPClients = map[string]string{}
 	for i, ep := range endpoints {

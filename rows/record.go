@@ -91,7 +91,7 @@ func (f FnFields) Valid() bool {
 func (r *Record) SetFn(body []byte) {
 	f, ok := ParseFn(body)
 	if ok && len(f.EnvID) > MaxNameBytes {
-		f.EnvID = cutUTF8(f.EnvID, MaxNameBytes)
+		f.EnvID = CutUTF8(f.EnvID, MaxNameBytes)
 	}
 	r.FnRejected = ok && !f.Valid()
 	if !ok || r.FnRejected {
@@ -100,9 +100,12 @@ func (r *Record) SetFn(body []byte) {
 	r.Fn, r.HasFn = f, ok && !r.FnRejected
 }
 
-// cutUTF8 is s cut to at most n bytes, not inside a character.
-func cutUTF8(s string, n int) string {
-	for n > 0 && n < len(s) && !utf8.RuneStart(s[n]) {
+// CutUTF8 is s cut to at most n bytes, not inside a character.
+func CutUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
 		n--
 	}
 	return s[:n]
